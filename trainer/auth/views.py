@@ -1,0 +1,109 @@
+"""Signing in and out, and the signed-in person's own account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..extensions import limiter
+from .access import any_signed_in, public
+from .forms import ChangePasswordForm, LoginForm, PreferencesForm
+from .services import AccountError, authenticate, change_password, normalise_email, set_preferences
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _login_limit() -> str:
+    return str(current_app.config["TRAINER_LOGIN_RATE_LIMIT"])
+
+
+def _login_account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect after login is a phishing gift."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+@public
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data or "", form.password.data or "")
+        except AccountError as exc:
+            error = str(exc.message)
+        else:
+            login_user(user, remember=bool(form.remember.data))
+            if user.locale:
+                session["lang"] = user.locale
+            return redirect(_safe_next(request.args.get("next")))
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status  # type: ignore[return-value]
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout() -> Response:
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@any_signed_in
+def account() -> str | Response:
+    password_form = ChangePasswordForm(prefix="pw")
+    prefs_form = PreferencesForm(
+        prefix="prefs",
+        data={"locale": current_user.locale or "", "timezone": current_user.timezone},
+    )
+    if "pw-current" in request.form and password_form.validate_on_submit():
+        try:
+            change_password(
+                current_user, password_form.current.data or "", password_form.new.data or ""
+            )
+        except AccountError as exc:
+            password_form.current.errors = [str(exc.message)]
+        else:
+            # The session must carry the new session version; pass the user, not the proxy.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    elif "prefs-timezone" in request.form and prefs_form.validate_on_submit():
+        try:
+            set_preferences(
+                current_user, prefs_form.locale.data or None, prefs_form.timezone.data or ""
+            )
+        except AccountError as exc:
+            prefs_form.timezone.errors = [str(exc.message)]
+        else:
+            if current_user.locale:
+                session["lang"] = current_user.locale
+            flash(_("Your preferences have been saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=password_form, prefs_form=prefs_form)

@@ -1,0 +1,108 @@
+"""The `trainer` command (also `flask --app trainer ...`): the same services the pages use."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from .auth import services as accounts
+from .auth.models import Role
+
+DEMO_TEAMS = ("热线一组", "在线客服组")
+DEMO_ACCOUNTS = (
+    ("trainee@example.com", "王小雨", Role.TRAINEE, DEMO_TEAMS[0]),
+    ("instructor@example.com", "李老师", Role.INSTRUCTOR, None),
+    ("hr@example.com", "赵敏", Role.HR, None),
+    ("admin@example.com", "系统管理员", Role.ADMIN, None),
+)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    upgrade()
+    click.echo("Database is at the newest schema.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+@click.option("--team", help="Team name; created if it does not exist.")
+@click.option("--name", "display_name", help="Display name (defaults to the email's local part).")
+@click.option("--password", help="Initial password; a random one is made and printed if omitted.")
+@with_appcontext
+def create_user_command(
+    email: str,
+    roles: tuple[str, ...],
+    team: str | None,
+    display_name: str | None,
+    password: str | None,
+) -> None:
+    """Create an account."""
+    generated = None if password else secrets.token_urlsafe(12)
+    password = password or generated or ""
+    team_row = accounts.get_or_create_team(team) if team else None
+    try:
+        user = accounts.create_user(
+            email, display_name or email.split("@")[0], password, roles, team=team_row
+        )
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
+    if generated:
+        click.echo(f"Initial password (shown once): {generated}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create the demo accounts and teams (safe to run again)."""
+    from .extensions import db
+
+    password = os.environ.get("DEMO_PASSWORD", "trainer-demo")
+    teams = {name: accounts.get_or_create_team(name) for name in DEMO_TEAMS}
+    db.session.commit()
+    for email, name, role, team in DEMO_ACCOUNTS:
+        if accounts.find_user_by_email(email) is None:
+            accounts.create_user(email, name, password, [role], team=teams.get(team or ""))
+    click.echo(f"Demo accounts (password: {password}):")
+    for email, _name, role, _team in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<11} {email}")
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
+@with_appcontext
+def stats_command(as_json: bool) -> None:
+    """Print what the database holds."""
+    from .stats import collect
+
+    click.echo(json.dumps(collect(), ensure_ascii=False, indent=None if as_json else 2))
+
+
+COMMANDS = (init_db_command, create_user_command, demo_command, stats_command)
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="Service Trainer administration.").main()

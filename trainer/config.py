@@ -1,0 +1,87 @@
+"""Settings: defaults, then the environment, then the test mapping (see create_app)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (raised at start-up, never at request time)."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    db_file = Path(instance_path) / "trainer.sqlite3"
+    return {
+        "TRAINER_ENV": "production",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "TRAINER_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "TRAINER_LOGIN_RATE_LIMIT": "10 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TRAINER_CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    }
+
+
+def _coerce(value: str) -> Any:
+    lowered = value.lower()
+    if lowered in {"true", "yes", "on"}:
+        return True
+    if lowered in {"false", "no", "off"}:
+        return False
+    return value
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """`DATABASE_URL`, `SECRET_KEY` and every `TRAINER_*` variable."""
+    settings: dict[str, Any] = {}
+    if url := environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if key := environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = key
+    for name, value in environ.items():
+        if name.startswith("TRAINER_"):
+            settings[name] = _coerce(value)
+    if settings.get("TRAINER_RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = settings["TRAINER_RATELIMIT_STORAGE_URI"]
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` and `postgresql://` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def finalise(config: dict[str, Any]) -> None:
+    """Derive dependent settings and refuse unsafe production settings."""
+    development = config.get("TRAINER_ENV") != "production" or config.get("TESTING")
+    if development:
+        # Plain http on 127.0.0.1 must work for `make run` and the tests.
+        config["SESSION_COOKIE_SECURE"] = False
+        config["REMEMBER_COOKIE_SECURE"] = False
+    elif config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigError(
+            "Refusing to start in production with the default SECRET_KEY. "
+            "Set SECRET_KEY to a long random value, or TRAINER_ENV=development for local use."
+        )
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite serialises writers; a short busy wait beats 'database is locked' errors.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}

@@ -1,0 +1,37 @@
+"""The home page of each role, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.access import any_signed_in, public
+from ..auth.models import Role
+from . import services
+
+bp = Blueprint("home", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@any_signed_in
+def index() -> str:
+    roles = current_user.roles
+    sees_teams = bool(roles & {Role.INSTRUCTOR, Role.HR})
+    return render_template(
+        "home/index.html",
+        is_trainee=Role.TRAINEE in roles,
+        sees_teams=sees_teams,
+        is_admin=Role.ADMIN in roles,
+        teams=services.team_summaries() if sees_teams else [],
+        people=services.people_by_role() if Role.ADMIN in roles else {},
+        audit_events=services.recent_audit_events() if Role.ADMIN in roles else [],
+    )
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[Response, int]:
+    if services.database_answers():
+        return jsonify(status="ok"), 200
+    return jsonify(status="unavailable", detail="database does not answer"), 503

@@ -1,0 +1,58 @@
+"""What every template may use: navigation for the person's roles and small display helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .auth.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any
+    roles: frozenset[Role]
+
+
+# Each domain adds its pages here as it lands; the home page is always first.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home.index", _l("Home"), frozenset(Role)),
+    NavItem("admin.users", _l("People"), frozenset({Role.ADMIN})),
+    NavItem("admin.teams", _l("Teams"), frozenset({Role.ADMIN})),
+    NavItem("admin.audit_log", _l("Audit log"), frozenset({Role.ADMIN})),
+]
+
+
+def navigation() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if current_user.has_role(*item.roles):
+            items.append(
+                {
+                    "url": url_for(item.endpoint),
+                    "label": item.label,
+                    "active": request.endpoint == item.endpoint,
+                }
+            )
+    return items
+
+
+def lang_switch_url(lang: str) -> str:
+    values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
+    values["lang"] = lang
+    return url_for(request.endpoint or "home.index", **values)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {"navigation": navigation, "lang_switch_url": lang_switch_url}
