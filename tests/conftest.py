@@ -129,3 +129,35 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+class QueryCounter:
+    """Counts the SQL statements the application sends while active."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.count += 1
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Iterator[QueryCounter]:
+    from sqlalchemy import event
+
+    counter = QueryCounter()
+    event.listen(db.engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(db.engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def real_course(app: Flask) -> None:
+    """The shipped content/ tree, loaded."""
+    from tests.content_factory import REAL_CONTENT
+    from trainer.lessons.loader import read_course
+    from trainer.lessons.services import load_course
+
+    load_course(read_course(REAL_CONTENT))

@@ -40,10 +40,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth import admin_bp
     from .auth import bp as auth_bp
     from .home import bp as home_bp
+    from .lessons import bp as lessons_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(lessons_bp)
 
     from .cli import register
 

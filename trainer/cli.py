@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
@@ -94,7 +96,64 @@ def stats_command(as_json: bool) -> None:
     click.echo(json.dumps(collect(), ensure_ascii=False, indent=None if as_json else 2))
 
 
-COMMANDS = (init_db_command, create_user_command, demo_command, stats_command)
+def _content_dir(directory: str | None) -> Path:
+    return Path(directory or current_app.config["TRAINER_CONTENT_DIR"])
+
+
+@click.command("check-content")
+@click.argument("directory", required=False)
+@with_appcontext
+def check_content_command(directory: str | None) -> None:
+    """Check the content files; print every problem as path:line: message."""
+    from .lessons.loader import check_course
+
+    root = _content_dir(directory)
+    problems = check_course(root)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found in {root}.", err=True)
+        sys.exit(1)
+    click.echo(f"{root}: no problems found.")
+
+
+@click.command("load-content")
+@click.argument("directory", required=False)
+@with_appcontext
+def load_content_command(directory: str | None) -> None:
+    """Check, then load the content into the database (safe to repeat; never deletes)."""
+    from .content import ContentError
+    from .lessons.loader import read_course
+    from .lessons.services import load_course
+
+    root = _content_dir(directory)
+    try:
+        course = read_course(root)
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); nothing was loaded.", err=True)
+        sys.exit(1)
+    with click.progressbar(
+        length=len(course.lessons), label="Loading lessons", file=sys.stderr
+    ) as bar:
+        report = load_course(course, progress=lambda _lesson: bar.update(1))
+    click.echo(
+        f"Lessons: {len(report.added)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.archived)} archived, "
+        f"{len(report.restored)} restored. Competencies: {report.competencies_added} new, "
+        f"{report.competencies_changed} updated."
+    )
+
+
+COMMANDS = (
+    init_db_command,
+    create_user_command,
+    demo_command,
+    stats_command,
+    check_content_command,
+    load_content_command,
+)
 
 
 def register(app: Flask) -> None:

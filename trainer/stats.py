@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from .auth.services import count_users
+from .competency.services import count_competencies
+from .lessons.services import count_lessons_by_language
 
 
 def collect() -> dict[str, Any]:
     return {
-        "lessons": {"zh": 0, "en": 0},
+        "lessons": count_lessons_by_language(),
         "questions": {"total": 0, "by_type": {}},
         "quizzes": 0,
         "scenarios": 0,
         "certifications": 0,
-        "competencies": 0,
+        "competencies": count_competencies(),
         "users": count_users(),
     }

@@ -22,6 +22,8 @@ class NavItem:
 # Each domain adds its pages here as it lands; the home page is always first.
 NAV_ITEMS: list[NavItem] = [
     NavItem("home.index", _l("Home"), frozenset(Role)),
+    NavItem("lessons.course", _l("Lessons"), frozenset(Role)),
+    NavItem("lessons.search", _l("Search"), frozenset(Role)),
     NavItem("admin.users", _l("People"), frozenset({Role.ADMIN})),
     NavItem("admin.teams", _l("Teams"), frozenset({Role.ADMIN})),
     NavItem("admin.audit_log", _l("Audit log"), frozenset({Role.ADMIN})),

@@ -8,6 +8,8 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import any_signed_in, public
 from ..auth.models import Role
+from ..i18n import current_language
+from ..lessons.services import course_overview
 from . import services
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -17,10 +19,13 @@ bp = Blueprint("home", __name__, template_folder="templates")
 @any_signed_in
 def index() -> str:
     roles = current_user.roles
+    course = course_overview(current_user.id, current_language()) if Role.TRAINEE in roles else None
     sees_teams = bool(roles & {Role.INSTRUCTOR, Role.HR})
     return render_template(
         "home/index.html",
         is_trainee=Role.TRAINEE in roles,
+        course=course,
+        next_lesson=course.next_lesson() if course else None,
         sees_teams=sees_teams,
         is_admin=Role.ADMIN in roles,
         teams=services.team_summaries() if sees_teams else [],

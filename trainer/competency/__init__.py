@@ -1,0 +1,1 @@
+"""Competencies: the framework, the evidence behind every profile, and (later) proficiency."""

@@ -1,0 +1,69 @@
+"""The competency framework and the evidence that is the only way a profile changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import Base, utcnow
+
+
+class SourceKind(StrEnum):
+    """Where evidence comes from, weakest first: reading is not mastery."""
+
+    LESSON = "lesson"
+    QUIZ = "quiz"
+    ROLEPLAY = "roleplay"
+    GRADE = "grade"
+
+
+# Default weight of one piece of evidence by its source (lesson read < quiz item < role-play
+# criterion < instructor grade); docs/competency-model.md explains the choice.
+DEFAULT_WEIGHTS: dict[SourceKind, float] = {
+    SourceKind.LESSON: 0.25,
+    SourceKind.QUIZ: 1.0,
+    SourceKind.ROLEPLAY: 2.0,
+    SourceKind.GRADE: 3.0,
+}
+
+
+class Competency(Base):
+    __tablename__ = "competencies"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int]
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    description_zh: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+    # {level id: {"zh": ..., "en": ...}} — the observable behaviour at each level.
+    levels: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_zh
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        Index("ix_evidence_user_competency", "user_id", "competency_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    competency_id: Mapped[str] = mapped_column(ForeignKey("competencies.id"))
+    score: Mapped[float]
+    weight: Mapped[float]
+    source_kind: Mapped[SourceKind] = mapped_column(String(20))
+    # What produced it, e.g. "lesson:listening-skills@3" (lesson id and version).
+    source_ref: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

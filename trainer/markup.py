@@ -1,0 +1,79 @@
+"""Markdown written by people becomes safe HTML here, and nowhere else."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "ol": {"start"},
+}
+LESSON_LINK = re.compile(r"\]\(lesson:([a-z0-9-]+)\)")
+
+
+def lesson_links(text: str) -> list[str]:
+    """The lesson ids that `[text](lesson:<id>)` links in this Markdown point to."""
+    return LESSON_LINK.findall(text)
+
+
+def render_markdown(text: str, lesson_url_prefix: str = "/lessons/") -> str:
+    """Markdown → sanitised HTML. Raw HTML, scripts, event handlers and odd URLs are dropped."""
+    text = LESSON_LINK.sub(lambda m: f"]({lesson_url_prefix}{m.group(1)})", text)
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def plain_text(markdown_text: str) -> str:
+    """Readable text for search and snippets: Markdown syntax removed, whitespace collapsed."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", markdown_text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s*(#+|>|[-*+]|\d+\.)\s*", "", text, flags=re.M)
+    text = re.sub(r"[|*_`~]+", " ", text)
+    text = re.sub(r"^\s*:?-{3,}:?(\s+:?-{3,}:?)*\s*$", " ", text, flags=re.M)
+    return re.sub(r"\s+", " ", text).strip()
