@@ -90,3 +90,127 @@ def make_tree(root: Path) -> Path:
             lesson_file(lesson_id, "en", order, en, en_term), encoding="utf-8"
         )
     return root
+
+
+QUESTIONS = """bank: m1-basics
+questions:
+  - id: q-single
+    type: single
+    lesson: lesson-one
+    competency: active-listening
+    difficulty: 1
+    points: 1
+    source: practice
+    text: {zh: 先做什么？, en: "What comes first?"}
+    explanation: {zh: 先听。, en: Listen first.}
+    options:
+      - {text: {zh: 先听, en: Listen}, correct: true}
+      - {text: {zh: 先说, en: Talk}, correct: false, feedback: {zh: 不对, en: "Not this one"}}
+      - {text: {zh: 挂断, en: Hang up}, correct: false}
+  - id: q-multiple
+    type: multiple
+    lesson: lesson-one
+    competency: active-listening
+    difficulty: 2
+    points: 2
+    source: practice
+    text: {zh: 哪些是倾听信号？, en: "Which are listening signals?"}
+    explanation: {zh: 嗯和复述。, en: Mm and restating.}
+    options:
+      - {text: {zh: 嗯, en: Mm}, correct: true}
+      - {text: {zh: 复述, en: Restating}, correct: true}
+      - {text: {zh: 打断, en: Interrupting}, correct: false}
+      - {text: {zh: 打字不说话, en: Silent typing}, correct: false}
+  - id: q-tf
+    type: truefalse
+    lesson: lesson-one
+    competency: active-listening
+    difficulty: 1
+    points: 1
+    source: practice
+    text: {zh: 应该打断客户。, en: You should interrupt the customer.}
+    explanation: {zh: 不应该。, en: You should not.}
+    answer: false
+  - id: q-match
+    type: matching
+    lesson: lesson-two
+    competency: active-listening
+    difficulty: 2
+    points: 3
+    source: practice
+    text: {zh: 连线, en: Match}
+    explanation: {zh: 如此。, en: So.}
+    pairs:
+      - {left: {zh: 甲, en: A}, right: {zh: 一, en: one}}
+      - {left: {zh: 乙, en: B}, right: {zh: 二, en: two}}
+      - {left: {zh: 丙, en: C}, right: {zh: 三, en: three}}
+  - id: q-order
+    type: ordering
+    lesson: lesson-two
+    competency: active-listening
+    difficulty: 2
+    points: 3
+    source: practice
+    text: {zh: 排序, en: Order}
+    explanation: {zh: 先听再确认再行动。, en: "Listen, confirm, act."}
+    steps:
+      - {zh: 倾听, en: Listen}
+      - {zh: 确认, en: Confirm}
+      - {zh: 行动, en: Act}
+  - id: q-numeric
+    type: numeric
+    lesson: lesson-two
+    competency: active-listening
+    difficulty: 2
+    points: 1
+    source: practice
+    text: {zh: 80 个来电中 68 个在 20 秒内接起，服务水平是多少？, en: "68 of 80 calls answered within 20 s; service level?"}
+    explanation: {zh: 68 ÷ 80 = 85%。, en: 68 / 80 = 85%.}
+    answer: 85
+    tolerance: 0.5
+    unit: {zh: "%", en: "%"}
+  - id: q-short
+    type: short
+    lesson: lesson-two
+    competency: active-listening
+    difficulty: 1
+    points: 1
+    source: practice
+    text: {zh: 用客户的话说回要点叫什么？, en: "Restating the customer's point in their words is called?"}
+    explanation: {zh: 复述。, en: Paraphrasing.}
+    answers: {zh: [复述], en: [paraphrasing, paraphrase]}
+  - id: q-essay
+    type: essay
+    lesson: lesson-two
+    competency: active-listening
+    difficulty: 3
+    points: 4
+    source: practice
+    text: {zh: 写出你会怎么回应。, en: Write how you would respond.}
+    explanation: {zh: 先共情。, en: Empathise first.}
+    model_answer: {zh: 我理解您的心情……, en: I understand how you feel...}
+    rubric:
+      - {name: {zh: 共情, en: Empathy}, points: 2, guide: {zh: 说出感受, en: Names the feeling}}
+      - {name: {zh: 方案, en: Solution}, points: 2, guide: {zh: 给出方案, en: Offers a way forward}}
+"""
+
+QUIZZES = """quizzes:
+  - id: basics-quiz
+    title: {zh: 基础测验, en: Basics quiz}
+    description: {zh: 测验。, en: A quiz.}
+    banks: [m1-basics]
+    draw: 7
+    essays: 1
+    time_limit: 20
+    attempts: 2
+    pass_mark: 70
+    feedback: after_submit
+"""
+
+
+def make_tree_with_quiz(root: Path) -> Path:
+    make_tree(root)
+    (root / "questions").mkdir(exist_ok=True)
+    (root / "questions" / "m1-basics.yml").write_text(QUESTIONS, encoding="utf-8")
+    (root / "quizzes.yml").write_text(QUIZZES, encoding="utf-8")
+    return root

@@ -105,10 +105,10 @@ def _content_dir(directory: str | None) -> Path:
 @with_appcontext
 def check_content_command(directory: str | None) -> None:
     """Check the content files; print every problem as path:line: message."""
-    from .lessons.loader import check_course
+    from .content_tree import check_tree
 
     root = _content_dir(directory)
-    problems = check_course(root)
+    problems = check_tree(root)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -123,26 +123,25 @@ def check_content_command(directory: str | None) -> None:
 def load_content_command(directory: str | None) -> None:
     """Check, then load the content into the database (safe to repeat; never deletes)."""
     from .content import ContentError
-    from .lessons.loader import read_course
-    from .lessons.services import load_course
+    from .content_tree import load_tree, read_tree
 
     root = _content_dir(directory)
     try:
-        course = read_course(root)
+        tree = read_tree(root)
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(exc.problems)} problem(s); nothing was loaded.", err=True)
         sys.exit(1)
-    with click.progressbar(
-        length=len(course.lessons), label="Loading lessons", file=sys.stderr
-    ) as bar:
-        report = load_course(course, progress=lambda _lesson: bar.update(1))
+    with click.progressbar(length=tree.size, label="Loading content", file=sys.stderr) as bar:
+        report, bank = load_tree(tree, progress=bar.update)
     click.echo(
         f"Lessons: {len(report.added)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.archived)} archived, "
         f"{len(report.restored)} restored. Competencies: {report.competencies_added} new, "
-        f"{report.competencies_changed} updated."
+        f"{report.competencies_changed} updated. Questions: {bank.added} new, "
+        f"{bank.changed} changed, {bank.unchanged} unchanged, {bank.archived} archived. "
+        f"Quizzes: {bank.quizzes}."
     )
 
 

@@ -77,3 +77,19 @@ def plain_text(markdown_text: str) -> str:
     text = re.sub(r"[|*_`~]+", " ", text)
     text = re.sub(r"^\s*:?-{3,}:?(\s+:?-{3,}:?)*\s*$", " ", text, flags=re.M)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def render_text(text: str, text_format: str = "plain") -> str:
+    """Question text in its GIFT format (html, markdown, plain, moodle) as safe HTML."""
+    if text_format == "html":
+        return nh3.clean(
+            text,
+            tags=ALLOWED_TAGS | {"img", "span", "div", "u"},
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+        )
+    if text_format == "markdown":
+        return render_markdown(text)
+    from markupsafe import escape
+
+    return str(escape(text)).replace("\n", "<br>")

@@ -7,13 +7,14 @@ from typing import Any
 from .auth.services import count_users
 from .competency.services import count_competencies
 from .lessons.services import count_lessons_by_language
+from .quizzes.services import count_questions, count_quizzes
 
 
 def collect() -> dict[str, Any]:
     return {
         "lessons": count_lessons_by_language(),
-        "questions": {"total": 0, "by_type": {}},
-        "quizzes": 0,
+        "questions": count_questions(),
+        "quizzes": count_quizzes(),
         "scenarios": 0,
         "certifications": 0,
         "competencies": count_competencies(),

@@ -28,7 +28,9 @@ def test_read_complete_and_see_progress(page: Any) -> None:
     assert module.get_by_text("学习中").first.is_visible()
 
     page.goto("/lessons/complaint-handling-basics?lang=en")
-    assert page.get_by_role("heading", level=1).inner_text() == "Basic Methods for Handling Complaints"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Basic Methods for Handling Complaints"
+    )
     page.set_viewport_size(PHONE)
     screenshot(page, "lesson-en-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

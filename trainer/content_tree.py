@@ -1,0 +1,63 @@
+"""The whole content tree at once: check every file, then load it all in one transaction.
+
+Top-level wiring (like the CLI): it reads each domain's files with that domain's loader, so a
+question can be checked against the lessons and competencies it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import ContentError, Problem
+from .lessons.loader import CourseDef, _read_course
+from .lessons.services import LoadReport, load_course
+from .quizzes.loader import QuestionDef, QuizDef, read_banks, read_quizzes
+from .quizzes.services import BankLoadReport, load_banks
+
+
+@dataclass
+class ContentTree:
+    course: CourseDef
+    banks: dict[str, list[QuestionDef]]
+    quizzes: list[QuizDef]
+
+    @property
+    def size(self) -> int:
+        return len(self.course.lessons) + sum(len(b) for b in self.banks.values())
+
+
+def _read(root: Path, problems: list[Problem]) -> ContentTree | None:
+    course = _read_course(root, problems)
+    lessons = {lesson.id: set(lesson.competencies) for lesson in (course.lessons if course else [])}
+    banks = read_banks(root, lessons, problems)
+    quizzes = read_quizzes(root, banks, problems)
+    if course is None:
+        return None
+    return ContentTree(course, banks, quizzes)
+
+
+def check_tree(root: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    _read(root, problems)
+    return sorted(set(problems))
+
+
+def read_tree(root: Path) -> ContentTree:
+    problems: list[Problem] = []
+    tree = _read(root, problems)
+    if problems or tree is None:
+        raise ContentError(sorted(set(problems)))
+    return tree
+
+
+def load_tree(
+    tree: ContentTree, progress: Callable[[int], None] | None = None
+) -> tuple[LoadReport, BankLoadReport]:
+    lessons = load_course(tree.course, progress=(lambda _l: progress(1)) if progress else None)
+    titles = {m.id: m.title for m in tree.course.modules}
+    banks = load_banks(tree.banks, tree.quizzes, titles)
+    if progress:
+        progress(sum(len(b) for b in tree.banks.values()))
+    return lessons, banks

@@ -1,0 +1,587 @@
+"""Rules for quizzes: loading the bank, attempts (start, save, submit), grading, review, GIFT."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..competency.models import SourceKind
+from ..competency.services import record_evidence
+from ..database import utcnow
+from ..extensions import db
+from . import analysis
+from .gift import GiftProblem, parse_gift, questions_to_gift
+from .loader import QuestionDef, QuizDef
+from .models import (
+    Attempt,
+    AttemptSlot,
+    AttemptState,
+    FeedbackMode,
+    GradeChange,
+    Question,
+    QuestionBank,
+    Quiz,
+)
+from .types import TYPES, ResponseError
+
+# Submitting a few seconds late (network, a slow click) is not cheating.
+GRACE = timedelta(seconds=20)
+
+
+class QuizError(Exception):
+    """A request about a quiz that cannot be honoured; `message` is shown to the trainee."""
+
+    def __init__(self, message: LazyString | str):
+        super().__init__(str(message))
+        self.message = message
+
+
+class NotFound(LookupError):
+    pass
+
+
+# --- loading the shipped bank ---------------------------------------------------------------
+
+
+@dataclass
+class BankLoadReport:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    archived: int = 0
+    quizzes: int = 0
+
+
+def load_banks(
+    banks: dict[str, list[QuestionDef]],
+    quizzes: list[QuizDef],
+    titles: Mapping[str, dict[str, str]],
+) -> BankLoadReport:
+    """Upsert banks, questions and quizzes. A changed question is a new row; the old is archived."""
+    report = BankLoadReport()
+    bank_rows = {b.slug: b for b in db.session.scalars(select(QuestionBank))}
+    for slug in banks:
+        title = titles.get(slug, {"zh": slug, "en": slug})
+        row = bank_rows.get(slug)
+        if row is None:
+            row = QuestionBank(
+                slug=slug,
+                title_zh=title["zh"],
+                title_en=title["en"],
+                module_id=slug if slug in titles else None,
+            )
+            db.session.add(row)
+            bank_rows[slug] = row
+        else:
+            row.title_zh, row.title_en = title["zh"], title["en"]
+    db.session.flush()
+    live = {
+        q.key: q for q in db.session.scalars(select(Question).where(Question.archived.is_(False)))
+    }
+    shipped: set[str] = set()
+    for slug, questions in banks.items():
+        for qdef in questions:
+            shipped.add(qdef.key)
+            digest = qdef.content_hash()
+            current = live.get(qdef.key)
+            if current is not None and current.content_hash == digest:
+                report.unchanged += 1
+                continue
+            if current is not None:
+                current.archived = True
+                report.changed += 1
+            else:
+                report.added += 1
+            db.session.add(
+                Question(
+                    key=qdef.key,
+                    bank_id=bank_rows[slug].id,
+                    type=qdef.type,
+                    lesson_id=qdef.lesson,
+                    competency_id=qdef.competency,
+                    difficulty=qdef.difficulty,
+                    points=qdef.points,
+                    source=qdef.source,
+                    text=qdef.text,
+                    explanation=qdef.explanation,
+                    data=qdef.data,
+                    content_hash=digest,
+                )
+            )
+    shipped_banks = {bank_rows[s].id for s in banks}
+    for key, question in live.items():
+        if key not in shipped and question.bank_id in shipped_banks:
+            question.archived = True
+            report.archived += 1
+    quiz_rows = {q.slug: q for q in db.session.scalars(select(Quiz))}
+    for position, quiz_def in enumerate(quizzes, start=1):
+        quiz = quiz_rows.get(quiz_def.slug) or Quiz(slug=quiz_def.slug)
+        quiz.title_zh, quiz.title_en = quiz_def.title["zh"], quiz_def.title["en"]
+        quiz.description_zh = quiz_def.description["zh"]
+        quiz.description_en = quiz_def.description["en"]
+        quiz.position = position
+        quiz.selection = {"banks": quiz_def.banks, "draw": quiz_def.draw, "essays": quiz_def.essays}
+        quiz.time_limit_minutes, quiz.attempts_allowed = quiz_def.time_limit, quiz_def.attempts
+        quiz.pass_percent, quiz.feedback = quiz_def.pass_mark, FeedbackMode(quiz_def.feedback)
+        quiz.archived = False
+        db.session.add(quiz)
+        report.quizzes += 1
+    db.session.commit()
+    return report
+
+
+# --- listing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    quiz: Quiz
+    attempts_used: int
+    best_percent: float | None
+    in_progress_id: int | None
+    awaiting_grading: bool
+    passed: bool
+
+
+def quizzes_for(user_id: int) -> list[QuizSummary]:
+    """Every open quiz with this trainee's standing: two queries whatever the numbers."""
+    quizzes = db.session.scalars(
+        select(Quiz).where(Quiz.archived.is_(False)).order_by(Quiz.position)
+    ).all()
+    attempts = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user_id).execution_options(populate_existing=False)
+    ).all()
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    out = []
+    for quiz in quizzes:
+        mine = by_quiz.get(quiz.id, [])
+        finished = [a for a in mine if a.state == AttemptState.FINISHED]
+        percents = [a.percent for a in finished if a.percent is not None]
+        out.append(
+            QuizSummary(
+                quiz=quiz,
+                attempts_used=len(mine),
+                best_percent=max(percents) if percents else None,
+                in_progress_id=next(
+                    (a.id for a in mine if a.state == AttemptState.IN_PROGRESS), None
+                ),
+                awaiting_grading=any(a.state == AttemptState.AWAITING_GRADING for a in mine),
+                passed=any(a.passed for a in finished),
+            )
+        )
+    return out
+
+
+def get_quiz(slug: str) -> Quiz:
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug, Quiz.archived.is_(False)))
+    if quiz is None:
+        raise NotFound(slug)
+    return quiz
+
+
+# --- attempts -------------------------------------------------------------------------------
+
+
+def get_attempt(attempt_id: int, user_id: int) -> Attempt:
+    """The attempt if it is this trainee's own; otherwise NotFound (no hint that it exists)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound(attempt_id)
+    return attempt
+
+
+def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Attempt:
+    """Resume the open attempt, or start a new one if the quiz allows it."""
+    now = now or utcnow()
+    open_attempt = db.session.scalar(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == user_id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+    )
+    if open_attempt is not None and not close_if_expired(open_attempt, now):
+        return open_attempt
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizError(_l("This quiz is not open yet."))
+    if quiz.closes_at and now > quiz.closes_at:
+        raise QuizError(_l("This quiz has closed."))
+    used = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
+        )
+        or 0
+    )
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+        raise QuizError(
+            _l("You have used all %(n)d attempts at this quiz.", n=quiz.attempts_allowed)
+        )
+    questions = _draw(quiz, random.Random(secrets.randbits(64)))
+    if not questions:
+        raise QuizError(_l("This quiz has no questions yet."))
+    rng = random.Random(secrets.randbits(64))
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    attempt = Attempt(
+        quiz_id=quiz.id,
+        user_id=user_id,
+        number=used + 1,
+        started_at=now,
+        deadline=deadline,
+        max_score=sum(q.points for q in questions if q.type != "description"),
+    )
+    attempt.slots = [
+        AttemptSlot(position=i, question_id=q.id, order=TYPES[q.type].shuffle(q.data, rng))
+        for i, q in enumerate(questions, start=1)
+    ]
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def _draw(quiz: Quiz, rng: random.Random) -> list[Question]:
+    selection = quiz.selection
+    pool = db.session.execute(
+        select(Question.id, Question.type)
+        .join(QuestionBank, QuestionBank.id == Question.bank_id)
+        .where(QuestionBank.slug.in_(selection["banks"]), Question.archived.is_(False))
+        .order_by(Question.id)
+    ).all()
+    auto = [qid for qid, kind in pool if kind not in ("essay", "description")]
+    essays = [qid for qid, kind in pool if kind == "essay"]
+    chosen = rng.sample(auto, min(selection["draw"], len(auto)))
+    chosen += rng.sample(essays, min(selection.get("essays", 0), len(essays)))
+    rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(chosen)))}
+    return [rows[qid] for qid in chosen]
+
+
+def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit an attempt whose time is up with what was saved; True if it was closed now."""
+    now = now or utcnow()
+    if attempt.state != AttemptState.IN_PROGRESS or attempt.deadline is None:
+        return False
+    if now <= attempt.deadline + GRACE:
+        return False
+    _finish_submission(attempt, now, auto=True)
+    return True
+
+
+@dataclass
+class SaveResult:
+    saved: int = 0
+    errors: dict[int, LazyString | str] = field(default_factory=dict)  # position → message
+
+
+def save_answers(
+    attempt: Attempt, form: Mapping[str, list[str]], now: datetime | None = None
+) -> SaveResult:
+    """Store every answer in the form; a bad answer is refused on its own, the rest are kept."""
+    now = now or utcnow()
+    if close_if_expired(attempt, now):
+        raise QuizError(_l("Time is up: your attempt was submitted with the answers saved."))
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise QuizError(_l("This attempt has been submitted; answers can no longer change."))
+    known = {f"q{slot.position}" for slot in attempt.slots}
+    for name in form:
+        base = name.split("-", 1)[0]
+        if base.startswith("q") and base[1:].isdigit() and base not in known:
+            raise QuizError(_l("An answer was sent for a question that is not in this attempt."))
+    result = SaveResult()
+    for slot in attempt.slots:
+        field_name = f"q{slot.position}"
+        if not any(n == field_name or n.startswith(field_name + "-") for n in form):
+            continue
+        try:
+            response = TYPES[slot.question.type].read(slot.question.data, form, field_name)
+        except ResponseError as exc:
+            result.errors[slot.position] = exc.message
+            continue
+        if response != slot.response:
+            slot.response = response
+            slot.saved_at = now
+        result.saved += 1
+    db.session.commit()
+    return result
+
+
+def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grade and close the attempt. A second submit (double click, another tab) changes nothing."""
+    now = now or utcnow()
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return attempt
+    if attempt.deadline is not None and now > attempt.deadline + GRACE:
+        _finish_submission(attempt, now, auto=True)
+        return attempt
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    if quiz and quiz.closes_at and now > quiz.closes_at + GRACE:
+        raise QuizError(_l("This quiz closed before you submitted; ask your instructor."))
+    _finish_submission(attempt, now, auto=False)
+    return attempt
+
+
+def _finish_submission(attempt: Attempt, now: datetime, auto: bool) -> None:
+    # Only one request can move the attempt out of progress: the state check is in the UPDATE.
+    claimed = db.session.execute(  # type: ignore[attr-defined]
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=AttemptState.AWAITING_GRADING, submitted_at=now, auto_submitted=auto)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return
+    db.session.refresh(attempt)
+    pending = False
+    for slot in attempt.slots:
+        kind = TYPES[slot.question.type]
+        if slot.question.type == "description":
+            continue
+        if not kind.auto_graded:
+            if slot.response:
+                slot.needs_grading = True
+                pending = True
+            else:
+                slot.fraction = 0.0  # nothing written: nothing to grade
+            continue
+        slot.fraction = kind.grade(slot.question.data, slot.response) or 0.0
+    for slot in attempt.slots:
+        if (
+            slot.fraction is not None
+            and slot.question.competency_id
+            and slot.question.type != "description"
+        ):
+            record_evidence(
+                attempt.user_id,
+                slot.question.competency_id,
+                slot.fraction,
+                SourceKind.QUIZ,
+                f"attempt:{attempt.id}#{slot.position}",
+                at=now,
+            )
+    if not pending:
+        _complete(attempt)
+    db.session.commit()
+
+
+def _complete(attempt: Attempt) -> None:
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    attempt.score = round(
+        sum(
+            (s.fraction or 0.0) * s.question.points
+            for s in attempt.slots
+            if s.question.type != "description"
+        ),
+        4,
+    )
+    attempt.state = AttemptState.FINISHED
+    percent = attempt.percent or 0.0
+    attempt.passed = quiz is not None and percent >= quiz.pass_percent
+    analysis.record_attempt(attempt)
+
+
+def time_left(attempt: Attempt, now: datetime | None = None) -> int | None:
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - (now or utcnow())).total_seconds()))
+
+
+# --- grading --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradingItem:
+    attempt_id: int
+    position: int
+    user_id: int
+    quiz_slug: str
+    submitted_at: datetime
+
+
+def grading_queue(limit: int = 100) -> list[GradingItem]:
+    rows = db.session.execute(
+        select(
+            AttemptSlot.attempt_id,
+            AttemptSlot.position,
+            Attempt.user_id,
+            Quiz.slug,
+            Attempt.submitted_at,
+        )
+        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(AttemptSlot.needs_grading.is_(True))
+        .order_by(Attempt.submitted_at, AttemptSlot.attempt_id, AttemptSlot.position)
+        .limit(limit)
+    ).all()
+    return [GradingItem(a, p, u, q, s) for a, p, u, q, s in rows if s is not None]
+
+
+def grade_essay(
+    attempt: Attempt, position: int, grader_id: int, scores: list[float], comment: str
+) -> None:
+    """Score an essay on its rubric; when nothing else waits, the attempt's score is final."""
+    slot = next((s for s in attempt.slots if s.position == position), None)
+    if slot is None or slot.question.type != "essay":
+        raise NotFound(position)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        raise QuizError(_l("The attempt has not been submitted yet."))
+    rubric = slot.question.data["rubric"]
+    if len(scores) != len(rubric) or any(
+        not 0 <= score <= criterion["points"]
+        for score, criterion in zip(scores, rubric, strict=False)
+    ):
+        raise QuizError(_l("Give each criterion a score between 0 and its maximum."))
+    fraction = round(sum(scores) / sum(c["points"] for c in rubric), 6)
+    db.session.add(
+        GradeChange(
+            attempt_id=attempt.id,
+            position=position,
+            grader_id=grader_id,
+            old_fraction=slot.fraction,
+            new_fraction=fraction,
+            comment=comment,
+        )
+    )
+    regrade = slot.fraction is not None
+    slot.fraction, slot.rubric_scores, slot.comment = fraction, scores, comment.strip()
+    slot.grader_id, slot.graded_at, slot.needs_grading = grader_id, utcnow(), False
+    if slot.question.competency_id:
+        record_evidence(
+            attempt.user_id,
+            slot.question.competency_id,
+            fraction,
+            SourceKind.GRADE,
+            f"attempt:{attempt.id}#{position}",
+        )
+    if attempt.state == AttemptState.AWAITING_GRADING and not any(
+        s.needs_grading for s in attempt.slots
+    ):
+        _complete(attempt)
+    elif regrade and attempt.state == AttemptState.FINISHED:
+        quiz = db.session.get(Quiz, attempt.quiz_id)
+        attempt.score = round(
+            sum(
+                (s.fraction or 0.0) * s.question.points
+                for s in attempt.slots
+                if s.question.type != "description"
+            ),
+            4,
+        )
+        attempt.passed = quiz is not None and (attempt.percent or 0.0) >= quiz.pass_percent
+    db.session.commit()
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def feedback_visible(quiz: Quiz, attempt: Attempt, now: datetime | None = None) -> bool:
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return quiz.feedback == FeedbackMode.IMMEDIATE
+    if quiz.feedback in (FeedbackMode.IMMEDIATE, FeedbackMode.AFTER_SUBMIT):
+        return True
+    if quiz.feedback == FeedbackMode.AFTER_CLOSE:
+        return quiz.closes_at is not None and (now or utcnow()) > quiz.closes_at
+    return False
+
+
+# --- GIFT -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GiftImportReport:
+    imported: list[str] = field(default_factory=list)
+    problems: list[GiftProblem] = field(default_factory=list)
+
+
+def get_or_create_bank(slug: str) -> QuestionBank:
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
+    if bank is None:
+        bank = QuestionBank(slug=slug, title_zh=slug, title_en=slug)
+        db.session.add(bank)
+        db.session.flush()
+    return bank
+
+
+def import_gift(text: str, bank_slug: str) -> GiftImportReport:
+    """Import every readable question into the bank; report the others by line."""
+    import hashlib
+    import json
+
+    result = parse_gift(text)
+    report = GiftImportReport(problems=result.problems)
+    bank = get_or_create_bank(bank_slug)
+    for question in result.questions:
+        data = dict(question.data)
+        data["format"] = question.text_format
+        data["name"] = question.name
+        data["general_feedback"] = question.general_feedback
+        data["category"] = question.category
+        body = {"zh": question.text, "en": question.text}
+        digest = hashlib.sha256(
+            json.dumps([question.type, body, data], ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
+        db.session.add(
+            Question(
+                key=f"{bank_slug}-{secrets.token_hex(4)}",
+                bank_id=bank.id,
+                type=question.type,
+                points=1.0 if question.type != "description" else 0.0,
+                text=body,
+                explanation={"zh": question.general_feedback, "en": question.general_feedback},
+                data=data,
+                content_hash=digest,
+            )
+        )
+        report.imported.append(question.name)
+    db.session.commit()
+    return report
+
+
+def export_gift(bank_slug: str, lang: str = "zh") -> tuple[str, list[str]]:
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == bank_slug))
+    if bank is None:
+        raise NotFound(bank_slug)
+    questions = db.session.scalars(
+        select(Question)
+        .where(Question.bank_id == bank.id, Question.archived.is_(False))
+        .order_by(Question.id)
+    ).all()
+    items = [
+        {
+            "type": q.type,
+            "name": q.data.get("name") or q.key,
+            "text": q.text,
+            "data": q.data,
+            "general_feedback": q.data.get("general_feedback") or q.explanation,
+        }
+        for q in questions
+    ]
+    return questions_to_gift(items, lang)
+
+
+def count_questions() -> dict[str, Any]:
+    rows = db.session.execute(
+        select(Question.type, func.count())
+        .where(Question.archived.is_(False))
+        .group_by(Question.type)
+    ).all()
+    by_type = {kind: n for kind, n in rows}
+    return {"total": sum(by_type.values()), "by_type": by_type}
+
+
+def count_quizzes() -> int:
+    return (
+        db.session.scalar(select(func.count()).select_from(Quiz).where(Quiz.archived.is_(False)))
+        or 0
+    )
