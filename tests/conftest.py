@@ -99,6 +99,15 @@ def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def english(app: Flask) -> Iterator[None]:
+    """Service messages in English (their Chinese is covered by the catalogue tests)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -57,3 +57,14 @@ def test_sqlite_is_the_default_database_under_instance(monkeypatch: pytest.Monke
 )
 def test_database_urls_use_psycopg3(given: str, expected: str) -> None:
     assert normalise_database_url(given) == expected
+
+
+def test_commands_run_without_a_secret_key_but_a_served_app_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("TRAINER_ENV", "production")
+    app = create_app({"TRAINER_COMMAND_LINE": True})
+    assert app.config["SECRET_KEY"] not in ("", "dev-only-secret-change-me")
+    with pytest.raises(ConfigError):
+        create_app()

@@ -163,4 +163,7 @@ def register(app: Flask) -> None:
 def main() -> None:
     from . import create_app
 
-    FlaskGroup(create_app=create_app, help="Service Trainer administration.").main()
+    FlaskGroup(
+        create_app=lambda: create_app({"TRAINER_COMMAND_LINE": True}),
+        help="Service Trainer administration.",
+    ).main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +79,19 @@ def finalise(config: dict[str, Any]) -> None:
         config["SESSION_COOKIE_SECURE"] = False
         config["REMEMBER_COOKIE_SECURE"] = False
     elif config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        if config.get("TRAINER_COMMAND_LINE"):
+            # Commands sign no cookies; a throwaway key lets `trainer check-content` and the
+            # like run anywhere, while a served app still refuses the default key.
+            config["SECRET_KEY"] = secrets.token_hex(32)
+            return _finalise_database(config)
         raise ConfigError(
             "Refusing to start in production with the default SECRET_KEY. "
             "Set SECRET_KEY to a long random value, or TRAINER_ENV=development for local use."
         )
+    _finalise_database(config)
+
+
+def _finalise_database(config: dict[str, Any]) -> None:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite serialises writers; a short busy wait beats 'database is locked' errors.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}

@@ -20,6 +20,9 @@ from trainer.quizzes import services
 from trainer.quizzes.models import Attempt, AttemptState, GradeChange, ItemStat, Question
 
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 @pytest.fixture
 def quiz(app: Flask, tmp_path: Path) -> services.Quiz:
     load_tree(read_tree(make_tree_with_quiz(tmp_path)))

@@ -50,7 +50,7 @@ def test_autosave_answers_json_with_per_question_errors(trainee: FlaskClient) ->
     attempt = services.get_attempt(attempt_id, 1)
     numeric = next(s for s in attempt.slots if s.question.type == "numeric")
     response = trainee.post(
-        f"/quizzes/attempt/{attempt_id}/save",
+        f"/quizzes/attempt/{attempt_id}/save?lang=en",
         data={f"q{numeric.position}": "abc"},
         headers={"X-Requested-With": "fetch"},
     )
