@@ -63,6 +63,7 @@ def lesson_file(
 def make_tree(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REAL_CONTENT / "competencies.yml", root / "competencies.yml")
+    shutil.copy(REAL_CONTENT / "phrases.yml", root / "phrases.yml")
     (root / "course.yml").write_text(
         "id: test-course\n"
         "title: {zh: 测试课程, en: Test course}\n"
@@ -213,4 +214,112 @@ def make_tree_with_quiz(root: Path) -> Path:
     (root / "questions").mkdir(exist_ok=True)
     (root / "questions" / "m1-basics.yml").write_text(QUESTIONS, encoding="utf-8")
     (root / "quizzes.yml").write_text(QUIZZES, encoding="utf-8")
+    return root
+
+
+SCENARIO = """id: test-call
+title: {zh: 测试来电, en: Test call}
+summary: {zh: 一通用于测试的来电。, en: A call for tests.}
+persona:
+  name: {zh: 周先生, en: Mr Zhou}
+  situation: {zh: 维修两次爽约。, en: The repair visit was missed twice.}
+  wants: {zh: 今天得到确切答复。, en: A firm answer today.}
+  mood: 30
+  behaviour: angry
+brief: {zh: 安抚客户并解决问题。, en: Calm the customer and solve the problem.}
+pass_mark: 70
+mood_floor: {at: 5, ending: end-hangup}
+rubric:
+  - id: empathy
+    name: {zh: 共情, en: Empathy}
+    section: empathy
+    weight: 30
+    competency: de-escalation
+    levels:
+      - {min: 0, zh: 没有回应情绪, en: Ignores the feeling}
+      - {min: 50, zh: 有时回应情绪, en: Sometimes acknowledges the feeling}
+      - {min: 80, zh: 始终先回应情绪, en: "Acknowledges the feeling first, every time"}
+  - id: resolution
+    name: {zh: 解决问题, en: Resolution}
+    section: resolution
+    weight: 30
+    competency: complaint-handling
+    levels:
+      - {min: 0, zh: 没有方案, en: No way forward}
+      - {min: 80, zh: 政策内给出方案, en: Offers options within policy}
+  - id: language
+    name: {zh: 用语, en: Language}
+    section: compliance
+    weight: 20
+    competency: reception-etiquette
+    levels:
+      - {min: 0, zh: 用语不当, en: Poor wording}
+      - {min: 50, zh: 用语得体, en: Courteous wording}
+  - id: closing
+    name: {zh: 结束通话, en: Closing}
+    section: closing
+    weight: 20
+    competency: complaint-handling
+    levels:
+      - {min: 0, zh: 草草结束, en: Abrupt close}
+      - {min: 80, zh: 确认并致谢, en: Confirms and thanks}
+critical_errors:
+  - {id: forbidden-phrase, kind: customer, name: {zh: 使用服务禁语, en: Used a forbidden phrase}, phrases: true}
+  - {id: false-promise, kind: business, name: {zh: 做出无法兑现的承诺, en: Made a promise that cannot be kept}}
+start: open
+nodes:
+  open:
+    customer: {zh: 你们的师傅又没来！, en: Your technician didn't turn up again!}
+    direction: {zh: 提高音量, en: raises voice}
+    choices:
+      - {reply: {zh: 两次白等，换谁都会生气，我来帮您查。, en: "Waiting twice for nothing would make anyone angry; let me look into it."}, next: ask, points: {empathy: 2}, mood: 10, feedback: {zh: 先回应情绪。, en: Acknowledges the feeling first.}}
+      - {reply: {zh: 您先冷静一下。, en: Please calm down first.}, next: ask, points: {empathy: -1}, mood: -20, feedback: {zh: 让客户冷静只会火上浇油。, en: Telling a customer to calm down inflames them.}}
+  ask:
+    customer: {zh: 你们到底什么时候来？, en: "So when are you coming?"}
+    choices:
+      - {reply: {zh: 麻烦您告诉我工单号，我马上查。, en: "Could you give me the order number? I'll check right away."}, next: write, points: {resolution: 2}, mood: 5, feedback: {zh: 先弄清事实。, en: Gets the facts first.}}
+      - {reply: {zh: 规定就是这样排期的。, en: That's how the schedule works.}, next: write, points: {language: -1}, mood: -15, feedback: {zh: 搬出规定不解决问题。, en: Quoting the rules solves nothing.}}
+  write:
+    customer: {zh: 工单号是 1023。, en: It's order 1023.}
+    free_text:
+      prompt: {zh: 用你自己的话回应客户。, en: Answer the customer in your own words.}
+      criteria: {empathy: 3, language: 2}
+      model_answer: {zh: 让您白等两次，真的很抱歉。我看到工单 1023，马上为您确认新的上门时间。, en: "I'm truly sorry you waited twice. I can see order 1023 and will confirm a new visit time now."}
+      use: [apologise-for-experience, understand-feelings]
+      avoid: [not-my-job]
+      next: offer
+  offer:
+    customer: {zh: 那你说怎么办？, en: "So what are you going to do?"}
+    choices:
+      - {reply: {zh: 明天上午或下午都可以安排，您看哪个方便？, en: "I can book tomorrow morning or afternoon; which suits you?"}, next: close, points: {resolution: 3}, mood: 10, feedback: {zh: 政策内给出选择。, en: Options within policy.}}
+      - {reply: {zh: 我保证今天就给您全额退款。, en: I promise you a full refund today.}, next: close, points: {resolution: 1}, mood: 5, critical: false-promise, feedback: {zh: 无法兑现的承诺。, en: A promise you cannot keep.}}
+      - {reply: {zh: 我这边也没办法。, en: There's nothing I can do.}, next: end-lost, points: {resolution: -2}, mood: -30, feedback: {zh: 放弃了客户。, en: Gives up on the customer.}}
+  close:
+    customer: {zh: 好吧，明天上午。, en: "Fine, tomorrow morning."}
+    choices:
+      - {reply: {zh: 已经为您约好明天上午，还有其他需要帮忙的吗？感谢您的耐心。, en: "You're booked for tomorrow morning. Is there anything else? Thank you for your patience."}, next: end-resolved, points: {closing: 2}, mood: 5, feedback: {zh: 确认并致谢。, en: Confirms and thanks.}}
+      - {reply: {zh: 我帮您转给主管。, en: "I'll pass you to my supervisor."}, next: end-escalated, points: {closing: 1}, mood: 0, feedback: {zh: 没必要的升级。, en: An escalation that was not needed.}}
+  end-resolved:
+    customer: {zh: 谢谢，明天见。, en: "Thanks, see you tomorrow."}
+    ending: resolved
+    debrief: {zh: 问题在政策内解决，客户满意。, en: Solved within policy; the customer is satisfied.}
+  end-escalated:
+    customer: {zh: 行吧，转吧。, en: "Fine, put me through."}
+    ending: escalated
+    debrief: {zh: 本可以自己解决。, en: You could have solved it yourself.}
+  end-lost:
+    customer: {zh: 那我换一家！, en: Then I'll go elsewhere!}
+    ending: lost
+    debrief: {zh: 客户流失。, en: The customer is lost.}
+  end-hangup:
+    customer: {zh: （挂断电话）, en: (hangs up)}
+    ending: hung_up
+    debrief: {zh: 客户的情绪降到谷底，挂断了电话。, en: The customer's mood hit the floor and they hung up.}
+"""
+
+
+def make_tree_with_scenario(root: Path) -> Path:
+    make_tree(root)
+    (root / "roleplays").mkdir(exist_ok=True)
+    (root / "roleplays" / "test-call.yml").write_text(SCENARIO, encoding="utf-8")
     return root

@@ -42,12 +42,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .home import bp as home_bp
     from .lessons import bp as lessons_bp
     from .quizzes import bp as quizzes_bp
+    from .roleplay import bp as roleplay_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(roleplay_bp)
 
     from .cli import register
 

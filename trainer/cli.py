@@ -134,14 +134,16 @@ def load_content_command(directory: str | None) -> None:
         click.echo(f"{len(exc.problems)} problem(s); nothing was loaded.", err=True)
         sys.exit(1)
     with click.progressbar(length=tree.size, label="Loading content", file=sys.stderr) as bar:
-        report, bank = load_tree(tree, progress=bar.update)
+        result = load_tree(tree, progress=bar.update)
+    report, bank = result.lessons, result.banks
+    new, changed, same = result.scenarios
     click.echo(
         f"Lessons: {len(report.added)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.archived)} archived, "
         f"{len(report.restored)} restored. Competencies: {report.competencies_added} new, "
         f"{report.competencies_changed} updated. Questions: {bank.added} new, "
         f"{bank.changed} changed, {bank.unchanged} unchanged, {bank.archived} archived. "
-        f"Quizzes: {bank.quizzes}."
+        f"Quizzes: {bank.quizzes}. Scenarios: {new} new, {changed} changed, {same} unchanged."
     )
 
 

@@ -13,8 +13,11 @@ from pathlib import Path
 from .content import ContentError, Problem
 from .lessons.loader import CourseDef, _read_course
 from .lessons.services import LoadReport, load_course
+from .phrases import load_phrases
 from .quizzes.loader import QuestionDef, QuizDef, read_banks, read_quizzes
 from .quizzes.services import BankLoadReport, load_banks
+from .roleplay.loader import ScenarioDef, read_scenarios
+from .roleplay.services import load_scenarios
 
 
 @dataclass
@@ -22,10 +25,15 @@ class ContentTree:
     course: CourseDef
     banks: dict[str, list[QuestionDef]]
     quizzes: list[QuizDef]
+    scenarios: list[ScenarioDef]
 
     @property
     def size(self) -> int:
-        return len(self.course.lessons) + sum(len(b) for b in self.banks.values())
+        return (
+            len(self.course.lessons)
+            + sum(len(b) for b in self.banks.values())
+            + len(self.scenarios)
+        )
 
 
 def _read(root: Path, problems: list[Problem]) -> ContentTree | None:
@@ -33,9 +41,12 @@ def _read(root: Path, problems: list[Problem]) -> ContentTree | None:
     lessons = {lesson.id: set(lesson.competencies) for lesson in (course.lessons if course else [])}
     banks = read_banks(root, lessons, problems)
     quizzes = read_quizzes(root, banks, problems)
+    phrases = load_phrases(root, problems)
+    competencies = course.framework.ids if course else set()
+    scenarios = read_scenarios(root, competencies, phrases, problems)
     if course is None:
         return None
-    return ContentTree(course, banks, quizzes)
+    return ContentTree(course, banks, quizzes, scenarios)
 
 
 def check_tree(root: Path) -> list[Problem]:
@@ -52,12 +63,20 @@ def read_tree(root: Path) -> ContentTree:
     return tree
 
 
-def load_tree(
-    tree: ContentTree, progress: Callable[[int], None] | None = None
-) -> tuple[LoadReport, BankLoadReport]:
+@dataclass
+class TreeReport:
+    lessons: LoadReport
+    banks: BankLoadReport
+    scenarios: tuple[int, int, int]  # new, changed, unchanged
+
+
+def load_tree(tree: ContentTree, progress: Callable[[int], None] | None = None) -> TreeReport:
     lessons = load_course(tree.course, progress=(lambda _l: progress(1)) if progress else None)
     titles = {m.id: m.title for m in tree.course.modules}
     banks = load_banks(tree.banks, tree.quizzes, titles)
     if progress:
         progress(sum(len(b) for b in tree.banks.values()))
-    return lessons, banks
+    scenarios = load_scenarios(tree.scenarios)
+    if progress:
+        progress(len(tree.scenarios))
+    return TreeReport(lessons, banks, scenarios)

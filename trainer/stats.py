@@ -8,6 +8,7 @@ from .auth.services import count_users
 from .competency.services import count_competencies
 from .lessons.services import count_lessons_by_language
 from .quizzes.services import count_questions, count_quizzes
+from .roleplay.services import count_scenarios
 
 
 def collect() -> dict[str, Any]:
@@ -15,7 +16,7 @@ def collect() -> dict[str, Any]:
         "lessons": count_lessons_by_language(),
         "questions": count_questions(),
         "quizzes": count_quizzes(),
-        "scenarios": 0,
+        "scenarios": count_scenarios(),
         "certifications": 0,
         "competencies": count_competencies(),
         "users": count_users(),

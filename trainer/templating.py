@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("home.index", _l("Home"), frozenset(Role)),
     NavItem("lessons.course", _l("Lessons"), frozenset(Role)),
     NavItem("quizzes.index", _l("Quizzes"), frozenset(Role)),
+    NavItem("roleplay.index", _l("Role-play"), frozenset(Role)),
     NavItem("quizzes.grading", _l("Grading"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("quizzes.banks", _l("Question banks"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("lessons.search", _l("Search"), frozenset(Role)),

@@ -19,7 +19,6 @@ from trainer.extensions import db
 from trainer.quizzes import services
 from trainer.quizzes.models import Attempt, AttemptState, GradeChange, ItemStat, Question
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

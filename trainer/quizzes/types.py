@@ -206,6 +206,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 def parse_number(raw: str) -> float:
     text = unicodedata.normalize("NFKC", raw).strip().replace(",", "").replace("%", "")
+    text = text.replace("\u2212", "-")  # the typographic minus sign
     if not _NUMBER.match(text):
         raise ResponseError(_l("“%(value)s” is not a number.", value=raw.strip()))
     return float(text)

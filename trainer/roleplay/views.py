@@ -1,0 +1,278 @@
+"""Role-play pages: scenarios, the player (one page per turn; no reload with JavaScript),
+the debrief, the grading queue and scenario analytics."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from ..auth.access import any_signed_in, role_required
+from ..auth.models import Role, User
+from ..competency.services import competencies_by_id
+from ..extensions import db
+from ..i18n import current_language
+from ..phrases import Phrase, load_phrases
+from . import engine, presentation, services
+from .models import PlaySession, SessionState
+
+bp = Blueprint("roleplay", __name__, url_prefix="/roleplay", template_folder="templates")
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+
+
+@lru_cache(maxsize=4)
+def _phrases(root: str) -> dict[str, Phrase]:
+    return load_phrases(Path(root), [])
+
+
+def phrases() -> dict[str, Phrase]:
+    return _phrases(str(current_app.config["TRAINER_CONTENT_DIR"]))
+
+
+def _own(session_id: int) -> PlaySession:
+    try:
+        return services.get_session(session_id, current_user.id)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.route("/")
+@any_signed_in
+def index() -> str:
+    return render_template(
+        "roleplay/index.html",
+        summaries=services.scenarios_for(current_user.id),
+        can_analyse=current_user.has_role(*STAFF),
+        lang=current_language(),
+    )
+
+
+@bp.route("/<key>")
+@any_signed_in
+def scenario(key: str) -> str:
+    try:
+        row = services.get_scenario(key)
+    except services.NotFound:
+        abort(404)
+    comps = competencies_by_id([c["competency"] for c in row.data["rubric"]])
+    return render_template(
+        "roleplay/scenario.html",
+        scenario=row,
+        data=row.data,
+        lang=current_language(),
+        form=FlaskForm(),
+        competencies=comps,
+    )
+
+
+@bp.route("/<key>/start", methods=["POST"])
+@any_signed_in
+def start(key: str) -> Response:
+    try:
+        row = services.get_scenario(key)
+    except services.NotFound:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    session = services.start_session(row, current_user.id)
+    return redirect(url_for("roleplay.play", session_id=session.id))
+
+
+@bp.route("/session/<int:session_id>")
+@any_signed_in
+def play(session_id: int) -> str | Response:
+    session = _own(session_id)
+    if session.state != SessionState.IN_PROGRESS:
+        return redirect(url_for("roleplay.debrief", session_id=session.id))
+    lang = current_language()
+    return render_template(
+        "roleplay/play.html",
+        session=session,
+        data=session.scenario.data,
+        lang=lang,
+        lines=presentation.transcript(session, lang, with_feedback=False),
+        prompt=presentation.current_prompt(session, lang),
+        form=FlaskForm(),
+        max_length=services.MAX_FREE_TEXT,
+    )
+
+
+@bp.route("/session/<int:session_id>/turn", methods=["POST"])
+@any_signed_in
+def turn(session_id: int) -> Response:
+    session = _own(session_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    expected = request.form.get("turn", type=int)
+    try:
+        if expected is None:
+            raise services.PlayError(_("The reply could not be read; please try again."))
+        if "choice" in request.form:
+            choice = request.form.get("choice", type=int)
+            if choice is None:
+                raise services.PlayError(_("That reply is not one of the options offered."))
+            services.choose(session, expected, choice)
+        else:
+            services.write(session, expected, request.form.get("text", ""), phrases())
+    except services.PlayError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("roleplay.play", session_id=session.id))
+
+
+@bp.route("/session/<int:session_id>/debrief")
+@any_signed_in
+def debrief(session_id: int) -> str | Response:
+    session = _own(session_id)
+    if session.state == SessionState.IN_PROGRESS:
+        return redirect(url_for("roleplay.play", session_id=session.id))
+    return _debrief_page(session, template="roleplay/debrief.html")
+
+
+def _debrief_page(session: PlaySession, template: str, **extra: object) -> str:
+    lang = current_language()
+    data = session.scenario.data
+    best = engine.best_ending(data)
+    errors = {e["id"]: presentation.t(e["name"], lang) for e in data["critical_errors"]}
+    rows = presentation.rubric_rows(session, lang)
+    comps = competencies_by_id([r.competency for r in rows])
+    return render_template(
+        template,
+        session=session,
+        data=data,
+        lang=lang,
+        rows=rows,
+        competencies=comps,
+        lines=presentation.transcript(session, lang, with_feedback=True, phrases=phrases()),
+        ending=data["nodes"][session.ending] if session.ending else None,
+        best_ending=data["nodes"][best] if best else None,
+        reached_best=best == session.ending,
+        critical=[errors.get(e, e) for e in session.critical_errors],
+        **extra,
+    )
+
+
+@bp.route("/grading/")
+@role_required(*STAFF)
+def grading() -> str:
+    items = services.grading_queue()
+    names = {
+        u.id: u.display_name
+        for u in db.session.scalars(db.select(User).where(User.id.in_({i.user_id for i in items})))
+    }
+    return render_template("roleplay/grading.html", items=items, names=names)
+
+
+@bp.route("/grading/<int:session_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def grade(session_id: int) -> str | Response:
+    session = db.session.get(PlaySession, session_id)
+    if session is None:
+        abort(404)
+    form = FlaskForm()
+    error = None
+    if form.validate_on_submit():
+        number = request.form.get("turn", type=int) or 0
+        turn = next((t for t in session.turns if t.number == number and t.text is not None), None)
+        if turn is None:
+            abort(404)
+        criteria = session.scenario.data["nodes"][turn.node]["free_text"]["criteria"]
+        try:
+            points = {c: float(request.form.get(f"points-{c}", "")) for c in criteria}
+            services.grade_turn(
+                session, number, current_user.id, points, request.form.get("comment", "")[:2000]
+            )
+        except ValueError:
+            error = _("Give each criterion a score.")
+        except services.PlayError as exc:
+            error = str(exc.message)
+        else:
+            flash(_("Grade saved."), "success")
+            if session.state == SessionState.FINISHED:
+                following = services.grading_queue(limit=1)
+                if following:
+                    return redirect(url_for("roleplay.grade", session_id=following[0].session_id))
+                return redirect(url_for("roleplay.grading"))
+            return redirect(url_for("roleplay.grade", session_id=session.id))
+    trainee = db.session.get(User, session.user_id)
+    lang = current_language()
+    criteria = {c["id"]: presentation.t(c["name"], lang) for c in session.scenario.data["rubric"]}
+    written = [
+        {
+            "number": t.number,
+            "text": t.text,
+            "needs_grading": t.needs_grading,
+            "points": t.points,
+            "comment": t.comment or "",
+            "prompt": presentation.t(
+                session.scenario.data["nodes"][t.node]["free_text"]["prompt"], lang
+            ),
+            "model": presentation.t(
+                session.scenario.data["nodes"][t.node]["free_text"]["model_answer"], lang
+            ),
+            "criteria": session.scenario.data["nodes"][t.node]["free_text"]["criteria"],
+        }
+        for t in session.turns
+        if t.text is not None
+    ]
+    return _debrief_page(
+        session,
+        template="roleplay/grade.html",
+        trainee=trainee,
+        form=form,
+        written=written,
+        criterion_names=criteria,
+        error=error,
+    )
+
+
+@bp.route("/<key>/analytics")
+@role_required(*STAFF)
+def analytics(key: str) -> str:
+    try:
+        row = services.get_scenario(key)
+    except services.NotFound:
+        abort(404)
+    lang = current_language()
+    counts = services.choice_counts(key)
+    stats = services.scenario_stats(key)
+    nodes = []
+    for node_id, node in row.data["nodes"].items():
+        if "choices" in node:
+            total = sum(counts.get((node_id, i), 0) for i in range(len(node["choices"])))
+            options = [
+                {
+                    "reply": presentation.t(c["reply"], lang),
+                    "count": counts.get((node_id, i), 0),
+                    "share": round(100 * counts.get((node_id, i), 0) / total) if total else 0,
+                    "best": i == engine.best_choice(node),
+                }
+                for i, c in enumerate(node["choices"])
+            ]
+            nodes.append(
+                {
+                    "id": node_id,
+                    "customer": presentation.t(node["customer"], lang),
+                    "total": total,
+                    "options": options,
+                }
+            )
+    means = {}
+    if stats and stats.sessions:
+        means = {
+            c["id"]: round(stats.criterion_sums.get(c["id"], 0) / stats.sessions, 1)
+            for c in row.data["rubric"]
+        }
+    return render_template(
+        "roleplay/analytics.html",
+        scenario=row,
+        data=row.data,
+        lang=lang,
+        nodes=nodes,
+        stats=stats,
+        means=means,
+    )
