@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Flask
 
@@ -62,3 +63,29 @@ def test_stats_json_has_the_documented_shape(app: Flask) -> None:
     assert set(data["lessons"]) == {"zh", "en"}
     assert set(data["questions"]) == {"total", "by_type"}
     assert data["users"] == 4
+
+
+def test_gift_import_and_export_commands(app: Flask, tmp_path: Path) -> None:
+    source = tmp_path / "in.gift.txt"
+    source.write_text("::Q1::先做什么？{=倾听 ~解释}\n\n::坏::{=a\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-gift", str(source), "--bank", "imported"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 question(s)" in result.output
+    assert "in.gift.txt:3: the answer block is not closed" in result.output
+    target = tmp_path / "out.gift.txt"
+    result = runner.invoke(args=["export-gift", "--bank", "imported", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "::Q1::先做什么？" in target.read_text(encoding="utf-8")
+    missing = runner.invoke(args=["export-gift", "--bank", "nope"])
+    assert missing.exit_code != 0 and "There is no bank" in missing.output
+
+
+def test_check_content_reports_problems_and_exits_1(app: Flask, tmp_path: Path) -> None:
+    from tests.content_factory import make_tree
+
+    root = make_tree(tmp_path)
+    (root / "course.yml").write_text("id: x\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["check-content", str(root)])
+    assert result.exit_code == 1
+    assert f"{root / 'course.yml'}:1: missing key “title”" in result.output

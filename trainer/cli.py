@@ -147,7 +147,51 @@ def load_content_command(directory: str | None) -> None:
     )
 
 
+@click.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--bank", required=True, help="Bank slug; created if it does not exist.")
+@with_appcontext
+def import_gift_command(file: Path, bank: str) -> None:
+    """Import a Moodle GIFT file into a question bank."""
+    from .quizzes.services import import_gift
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text.") from None
+    report = import_gift(text, bank)
+    for problem in report.problems:
+        click.echo(f"{file}:{problem.line}: {problem.message}", err=True)
+    click.echo(f"Imported {len(report.imported)} question(s) into “{bank}”; "
+               f"{len(report.problems)} problem(s) reported.")
+
+
+@click.command("export-gift")
+@click.option("--bank", required=True, help="Bank slug.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; standard output when omitted.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@with_appcontext
+def export_gift_command(bank: str, output: Path | None, lang: str) -> None:
+    """Export a question bank as Moodle GIFT (ordering questions have no GIFT form)."""
+    from .quizzes.services import NotFound, export_gift
+
+    try:
+        text, skipped = export_gift(bank, lang)
+    except NotFound:
+        raise click.ClickException(f"There is no bank “{bank}”.") from None
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if skipped:
+        click.echo(f"Skipped {len(skipped)} question(s) GIFT cannot express: "
+                   + ", ".join(skipped), err=True)
+
+
 COMMANDS = (
+    import_gift_command,
+    export_gift_command,
     init_db_command,
     create_user_command,
     demo_command,
