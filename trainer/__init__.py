@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .auth import admin_bp
     from .auth import bp as auth_bp
+    from .competency import bp as competency_bp
     from .home import bp as home_bp
     from .lessons import bp as lessons_bp
     from .quizzes import bp as quizzes_bp
@@ -46,10 +47,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(competency_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(roleplay_bp)
+
+    from .competency import recommend
+    from .lessons.services import suggest_lessons
+    from .quizzes.services import suggest_quizzes
+    from .roleplay.services import suggest_scenarios
+
+    for suggester in (suggest_lessons, suggest_quizzes, suggest_scenarios):
+        recommend.register(suggester)
 
     from .cli import register
 

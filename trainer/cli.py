@@ -147,6 +147,15 @@ def load_content_command(directory: str | None) -> None:
     )
 
 
+@click.command("rebuild-profiles")
+@with_appcontext
+def rebuild_profiles_command() -> None:
+    """Recompute every competency profile from the evidence alone."""
+    from .competency.services import rebuild_profiles
+
+    click.echo(f"Rebuilt {rebuild_profiles()} profile row(s) from the evidence.")
+
+
 @click.command("import-gift")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bank", required=True, help="Bank slug; created if it does not exist.")
@@ -162,14 +171,19 @@ def import_gift_command(file: Path, bank: str) -> None:
     report = import_gift(text, bank)
     for problem in report.problems:
         click.echo(f"{file}:{problem.line}: {problem.message}", err=True)
-    click.echo(f"Imported {len(report.imported)} question(s) into “{bank}”; "
-               f"{len(report.problems)} problem(s) reported.")
+    click.echo(
+        f"Imported {len(report.imported)} question(s) into “{bank}”; "
+        f"{len(report.problems)} problem(s) reported."
+    )
 
 
 @click.command("export-gift")
 @click.option("--bank", required=True, help="Bank slug.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output when omitted.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; standard output when omitted.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @with_appcontext
 def export_gift_command(bank: str, output: Path | None, lang: str) -> None:
@@ -185,11 +199,14 @@ def export_gift_command(bank: str, output: Path | None, lang: str) -> None:
     else:
         click.echo(text, nl=False)
     if skipped:
-        click.echo(f"Skipped {len(skipped)} question(s) GIFT cannot express: "
-                   + ", ".join(skipped), err=True)
+        click.echo(
+            f"Skipped {len(skipped)} question(s) GIFT cannot express: " + ", ".join(skipped),
+            err=True,
+        )
 
 
 COMMANDS = (
+    rebuild_profiles_command,
     import_gift_command,
     export_gift_command,
     init_db_command,

@@ -210,7 +210,7 @@ def test_starting_saving_and_submitting_use_a_bounded_number_of_queries(
     for i in range(5):  # more attempts in the database must not cost more
         costs(f"b{i}@example.com")
     assert costs("c@example.com") == first
-    assert max(first) <= 25
+    assert max(first) <= 40  # grows with the questions in one attempt, nothing else
 
 
 def test_scoring_fifty_questions_is_fast() -> None:

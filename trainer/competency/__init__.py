@@ -1,1 +1,5 @@
-"""Competencies: the framework, the evidence behind every profile, and (later) proficiency."""
+"""Competencies: the framework, the evidence behind every profile, proficiency and profiles."""
+
+from .views import bp
+
+__all__ = ["bp"]

@@ -67,3 +67,42 @@ class Evidence(Base):
     # What produced it, e.g. "lesson:listening-skills@3" (lesson id and version).
     source_ref: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Level(Base):
+    """Proficiency levels and the rules to reach them (from content/competencies.yml)."""
+
+    __tablename__ = "competency_levels"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int]
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(60))
+    min_score: Mapped[float]
+    min_evidence: Mapped[int] = mapped_column(default=0)
+    min_source_kinds: Mapped[int] = mapped_column(default=0)
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+class Proficiency(Base):
+    """Running sums behind one trainee's estimate for one competency (docs/competency-model.md).
+
+    decayed_score / decayed_weight is the recency-weighted mean: each piece of evidence counts
+    with its weight × 2^((t − epoch) / half-life), so newer evidence counts more and adding
+    one piece never rescans the others.
+    """
+
+    __tablename__ = "proficiencies"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    competency_id: Mapped[str] = mapped_column(ForeignKey("competencies.id"), primary_key=True)
+    decayed_score: Mapped[float] = mapped_column(default=0.0)
+    decayed_weight: Mapped[float] = mapped_column(default=0.0)
+    evidence_count: Mapped[int] = mapped_column(default=0)
+    weight_total: Mapped[float] = mapped_column(default=0.0)
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_at: Mapped[datetime | None]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from ..database import utcnow
 from ..extensions import db
 from .framework import Framework
-from .models import DEFAULT_WEIGHTS, Competency, Evidence, SourceKind
+from .models import DEFAULT_WEIGHTS, Competency, Evidence, Level, Proficiency, SourceKind
+from .proficiency import add_evidence
 
 
 class UnknownCompetency(ValueError):
@@ -37,14 +39,68 @@ def record_evidence(
         source_kind=source_kind,
         source_ref=source_ref,
     )
-    if at is not None:
-        evidence.created_at = at
+    evidence.created_at = at or utcnow()
     db.session.add(evidence)
+    row = db.session.get(Proficiency, (user_id, competency_id))
+    if row is None:
+        row = Proficiency(
+            user_id=user_id,
+            competency_id=competency_id,
+            decayed_score=0.0,
+            decayed_weight=0.0,
+            evidence_count=0,
+            weight_total=0.0,
+            kinds=[],
+        )
+        db.session.add(row)
+    add_evidence(row, score, evidence.weight, source_kind.value, evidence.created_at)
     return evidence
+
+
+def rebuild_profiles() -> int:
+    """Recompute every proficiency from the evidence alone; gives what the updates gave."""
+    db.session.execute(delete(Proficiency))
+    rows: dict[tuple[int, str], Proficiency] = {}
+    for evidence in db.session.scalars(
+        select(Evidence).order_by(Evidence.created_at, Evidence.id)
+    ).yield_per(5000):
+        key = (evidence.user_id, evidence.competency_id)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Proficiency(
+                user_id=key[0],
+                competency_id=key[1],
+                decayed_score=0.0,
+                decayed_weight=0.0,
+                evidence_count=0,
+                weight_total=0.0,
+                kinds=[],
+            )
+        add_evidence(
+            row, evidence.score, evidence.weight, evidence.source_kind, evidence.created_at
+        )
+    db.session.add_all(rows.values())
+    db.session.commit()
+    return len(rows)
+
+
+def sync_levels(framework: Framework) -> None:
+    existing = {lv.id: lv for lv in db.session.scalars(select(Level))}
+    for position, level in enumerate(framework.levels, start=1):
+        row = existing.get(level.id) or Level(id=level.id)
+        row.position, row.name_zh, row.name_en = position, level.name["zh"], level.name["en"]
+        row.min_score, row.min_evidence = level.min_score, level.min_evidence
+        row.min_source_kinds = level.min_source_kinds
+        db.session.add(row)
+
+
+def levels() -> list[Level]:
+    return list(db.session.scalars(select(Level).order_by(Level.position)))
 
 
 def sync_framework(framework: Framework) -> tuple[int, int]:
     """Upsert the competencies of the framework; (added, changed). Nothing is ever deleted."""
+    sync_levels(framework)
     existing = {c.id: c for c in db.session.scalars(select(Competency))}
     added = changed = 0
     for position, comp in enumerate(framework.competencies, start=1):

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import and_, func, select
 
 from ..competency.models import Competency, SourceKind
+from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence, sync_framework
 from ..database import utcnow
 from ..extensions import db
@@ -496,3 +497,30 @@ def count_lessons_by_language() -> dict[str, int]:
     counts = {"zh": 0, "en": 0}
     counts.update(dict(rows))
     return counts
+
+
+def suggest_lessons(user_id: int, competency_ids: list[str], lang: str) -> list[Suggestion]:
+    """Live lessons that teach these competencies and that this trainee has not completed."""
+    rows = db.session.execute(
+        select(LessonCompetency.competency_id, Lesson.id, LessonText.title)
+        .join(LessonVersion, LessonVersion.id == LessonCompetency.version_id)
+        .join(
+            Lesson,
+            and_(Lesson.id == LessonVersion.lesson_id, Lesson.version == LessonVersion.number),
+        )
+        .join(LessonText, and_(LessonText.version_id == LessonVersion.id, LessonText.lang == lang))
+        .outerjoin(
+            LessonProgress,
+            and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id),
+        )
+        .where(
+            LessonCompetency.competency_id.in_(competency_ids),
+            Lesson.archived.is_(False),
+            LessonProgress.completed_at.is_(None),
+        )
+        .order_by(Lesson.position)
+    ).all()
+    return [
+        Suggestion("lesson", c, title, "lessons.lesson", {"lesson_id": lid})
+        for c, lid, title in rows
+    ]

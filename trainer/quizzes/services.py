@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..competency.models import SourceKind
+from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence
 from ..database import utcnow
 from ..extensions import db
@@ -585,3 +586,39 @@ def count_quizzes() -> int:
         db.session.scalar(select(func.count()).select_from(Quiz).where(Quiz.archived.is_(False)))
         or 0
     )
+
+
+def suggest_quizzes(user_id: int, competency_ids: list[str], lang: str) -> list[Suggestion]:
+    """Quizzes drawing on banks that test these competencies, not yet passed by this trainee."""
+    pairs = db.session.execute(
+        select(Question.competency_id, QuestionBank.slug)
+        .distinct()
+        .join(QuestionBank, QuestionBank.id == Question.bank_id)
+        .where(Question.competency_id.in_(competency_ids), Question.archived.is_(False))
+    ).all()
+    passed = set(
+        db.session.scalars(
+            select(Attempt.quiz_id).where(Attempt.user_id == user_id, Attempt.passed.is_(True))
+        )
+    )
+    quizzes = db.session.scalars(
+        select(Quiz).where(Quiz.archived.is_(False)).order_by(Quiz.position)
+    ).all()
+    out = []
+    for competency_id, bank in pairs:
+        for quiz in quizzes:
+            if (
+                quiz.id not in passed
+                and bank in quiz.selection["banks"]
+                and quiz.slug != "final-exam"
+            ):
+                out.append(
+                    Suggestion(
+                        "quiz",
+                        competency_id or "",
+                        quiz.title(lang),
+                        "quizzes.quiz",
+                        {"slug": quiz.slug},
+                    )
+                )
+    return list({(s.competency_id, s.title): s for s in out}.values())

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..competency.models import SourceKind
+from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence
 from ..database import utcnow
 from ..extensions import db
@@ -417,3 +418,30 @@ def choice_counts(key: str) -> dict[tuple[str, int], int]:
 
 def scenario_stats(key: str) -> ScenarioStat | None:
     return db.session.get(ScenarioStat, key)
+
+
+def suggest_scenarios(user_id: int, competency_ids: list[str], lang: str) -> list[Suggestion]:
+    """Scenarios whose rubric scores these competencies, not yet passed by this trainee."""
+    passed = set(
+        db.session.scalars(
+            select(Scenario.key)
+            .join(PlaySession, PlaySession.scenario_id == Scenario.id)
+            .where(PlaySession.user_id == user_id, PlaySession.passed.is_(True))
+        )
+    )
+    out = []
+    for scenario in db.session.scalars(
+        select(Scenario).where(Scenario.archived.is_(False)).order_by(Scenario.position)
+    ):
+        if scenario.key in passed:
+            continue
+        taught = {c["competency"] for c in scenario.data["rubric"]}
+        for competency_id in competency_ids:
+            if competency_id in taught:
+                title = scenario.data["title"].get(lang) or scenario.data["title"]["zh"]
+                out.append(
+                    Suggestion(
+                        "roleplay", competency_id, title, "roleplay.scenario", {"key": scenario.key}
+                    )
+                )
+    return out

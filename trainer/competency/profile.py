@@ -1,0 +1,98 @@
+"""A trainee's competency profile: levels, trends, the evidence behind each, and what next."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Competency, Evidence, Level, Proficiency
+from .proficiency import Estimate, estimate
+from .recommend import Suggestion, suggest
+
+EVIDENCE_SHOWN = 60  # newest pieces read for the page, whatever the history's length
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    kind: str
+    score: float
+    weight: float
+    ref: str
+    at: object
+    endpoint: str | None
+    args: dict[str, object]
+
+
+@dataclass
+class CompetencyView:
+    competency: Competency
+    estimate: Estimate
+    level: Level | None
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    trend: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Profile:
+    competencies: list[CompetencyView]
+    levels: list[Level]
+    suggestions: list[Suggestion]
+
+
+def _link(ref: str) -> tuple[str | None, dict[str, object]]:
+    """Where a piece of evidence came from, as an endpoint of the page that shows it."""
+    kind, _, rest = ref.partition(":")
+    if kind == "lesson":
+        return "lessons.lesson", {"lesson_id": rest.split("@")[0]}
+    if kind == "attempt" and rest.split("#")[0].isdigit():
+        return "quizzes.review", {"attempt_id": int(rest.split("#")[0])}
+    if kind == "roleplay" and rest.split(":")[0].isdigit():
+        return "roleplay.debrief", {"session_id": int(rest.split(":")[0])}
+    return None, {}
+
+
+def profile(user_id: int, lang: str, own: bool = True) -> Profile:
+    """Four queries whatever the amount of evidence: competencies, levels, rows, newest evidence."""
+    competencies = list(db.session.scalars(select(Competency).order_by(Competency.position)))
+    levels = list(db.session.scalars(select(Level).order_by(Level.position)))
+    rows = {
+        p.competency_id: p
+        for p in db.session.scalars(select(Proficiency).where(Proficiency.user_id == user_id))
+    }
+    recent = db.session.scalars(
+        select(Evidence)
+        .where(Evidence.user_id == user_id)
+        .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+        .limit(EVIDENCE_SHOWN)
+    ).all()
+    by_competency: dict[str, list[Evidence]] = defaultdict(list)
+    for item in recent:
+        by_competency[item.competency_id].append(item)
+    by_level = {lv.id: lv for lv in levels}
+    views = []
+    for competency in competencies:
+        est = estimate(rows.get(competency.id), levels)
+        view = CompetencyView(competency, est, by_level.get(est.level_id))
+        for item in by_competency.get(competency.id, [])[:8]:
+            endpoint, args = _link(item.source_ref)
+            view.evidence.append(
+                EvidenceItem(
+                    item.source_kind,
+                    item.score,
+                    item.weight,
+                    item.source_ref,
+                    item.created_at,
+                    endpoint,
+                    args,
+                )
+            )
+        view.trend = [e.score for e in reversed(by_competency.get(competency.id, [])[:12])]
+        views.append(view)
+    weakest = [
+        v.competency.id
+        for v in sorted(views, key=lambda v: (v.estimate.score, v.estimate.evidence))
+    ]
+    return Profile(views, levels, suggest(user_id, weakest, lang) if own else [])
