@@ -323,3 +323,34 @@ def make_tree_with_scenario(root: Path) -> Path:
     (root / "roleplays").mkdir(exist_ok=True)
     (root / "roleplays" / "test-call.yml").write_text(SCENARIO, encoding="utf-8")
     return root
+
+
+CERTIFICATIONS = """certifications:
+  - id: basics
+    name: {zh: 基础认证, en: Basics certificate}
+    description: {zh: 基础。, en: The basics.}
+    competencies: {active-listening: developing}
+    quizzes: {basics-quiz: 70}
+    roleplays: {}
+    signoff: false
+    valid_months: 12
+    renew_within_days: 30
+  - id: calls
+    name: {zh: 通话认证, en: Calls certificate}
+    description: {zh: 通话。, en: Calls.}
+    competencies: {}
+    quizzes: {}
+    roleplays: {test-call: 70}
+    signoff: true
+    valid_months: 12
+    renew_within_days: 30
+"""
+
+
+def make_full_tree(root: Path) -> Path:
+    """Lessons, a quiz, a scenario and two certifications."""
+    make_tree_with_quiz(root)
+    (root / "roleplays").mkdir(exist_ok=True)
+    (root / "roleplays" / "test-call.yml").write_text(SCENARIO, encoding="utf-8")
+    (root / "certifications.yml").write_text(CERTIFICATIONS, encoding="utf-8")
+    return root

@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .auth import admin_bp
     from .auth import bp as auth_bp
+    from .certification import bp as certification_bp
     from .competency import bp as competency_bp
     from .home import bp as home_bp
     from .lessons import bp as lessons_bp
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(competency_bp)
+    app.register_blueprint(certification_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)
@@ -60,6 +62,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     for suggester in (suggest_lessons, suggest_quizzes, suggest_scenarios):
         recommend.register(suggester)
+
+    from .certification import requirements
+    from .quizzes.services import best_quiz_results, quiz_titles
+    from .roleplay.services import best_clean_scores, scenario_titles
+
+    requirements.register("quiz", best_quiz_results)
+    requirements.register("roleplay", best_clean_scores)
+    requirements.register_names("quiz", quiz_titles)
+    requirements.register_names("roleplay", scenario_titles)
 
     from .cli import register
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .certification.loader import CertificationDef, read_certifications
+from .certification.services import load_certifications
 from .content import ContentError, Problem
 from .lessons.loader import CourseDef, _read_course
 from .lessons.services import LoadReport, load_course
@@ -26,6 +28,7 @@ class ContentTree:
     banks: dict[str, list[QuestionDef]]
     quizzes: list[QuizDef]
     scenarios: list[ScenarioDef]
+    certifications: list[CertificationDef]
 
     @property
     def size(self) -> int:
@@ -44,9 +47,19 @@ def _read(root: Path, problems: list[Problem]) -> ContentTree | None:
     phrases = load_phrases(root, problems)
     competencies = course.framework.ids if course else set()
     scenarios = read_scenarios(root, competencies, phrases, problems)
+    # Scenario files that failed their checks are still known ids: no cascade of messages.
+    scenario_ids = {s.id for s in scenarios} | {p.stem for p in (root / "roleplays").glob("*.yml")}
+    certifications = read_certifications(
+        root,
+        competencies,
+        [lv.id for lv in course.framework.levels] if course else [],
+        {q.slug for q in quizzes},
+        scenario_ids,
+        problems,
+    )
     if course is None:
         return None
-    return ContentTree(course, banks, quizzes, scenarios)
+    return ContentTree(course, banks, quizzes, scenarios, certifications)
 
 
 def check_tree(root: Path) -> list[Problem]:
@@ -77,6 +90,7 @@ def load_tree(tree: ContentTree, progress: Callable[[int], None] | None = None) 
     if progress:
         progress(sum(len(b) for b in tree.banks.values()))
     scenarios = load_scenarios(tree.scenarios)
+    load_certifications(tree.certifications)
     if progress:
         progress(len(tree.scenarios))
     return TreeReport(lessons, banks, scenarios)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .auth.services import count_users
+from .certification.services import count_certifications
 from .competency.services import count_competencies
 from .lessons.services import count_lessons_by_language
 from .quizzes.services import count_questions, count_quizzes
@@ -17,7 +18,7 @@ def collect() -> dict[str, Any]:
         "questions": count_questions(),
         "quizzes": count_quizzes(),
         "scenarios": count_scenarios(),
-        "certifications": 0,
+        "certifications": count_certifications(),
         "competencies": count_competencies(),
         "users": count_users(),
     }

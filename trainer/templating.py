@@ -26,6 +26,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("quizzes.index", _l("Quizzes"), frozenset(Role)),
     NavItem("roleplay.index", _l("Role-play"), frozenset(Role)),
     NavItem("competency.own_profile", _l("My profile"), frozenset({Role.TRAINEE})),
+    NavItem("certification.mine", _l("Certificates"), frozenset({Role.TRAINEE})),
+    NavItem("certification.hr", _l("Certification"), frozenset({Role.HR, Role.ADMIN})),
     NavItem("quizzes.grading", _l("Grading"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("quizzes.banks", _l("Question banks"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("lessons.search", _l("Search"), frozenset(Role)),

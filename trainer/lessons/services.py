@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import and_, func, select
 
+from ..certification import services as certification
 from ..competency.models import Competency, SourceKind
 from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence, sync_framework
@@ -427,6 +428,7 @@ def complete_lesson(user_id: int, lesson_id: str) -> bool:
             f"lesson:{lesson.id}@{version.number}",
         )
     db.session.commit()
+    certification.refresh(user_id)
     return True
 
 

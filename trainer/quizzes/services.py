@@ -13,6 +13,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from ..certification import services as certification
 from ..competency.models import SourceKind
 from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence
@@ -390,6 +391,8 @@ def _complete(attempt: Attempt) -> None:
     percent = attempt.percent or 0.0
     attempt.passed = quiz is not None and percent >= quiz.pass_percent
     analysis.record_attempt(attempt)
+    db.session.flush()
+    certification.refresh(attempt.user_id)
 
 
 def time_left(attempt: Attempt, now: datetime | None = None) -> int | None:
@@ -622,3 +625,25 @@ def suggest_quizzes(user_id: int, competency_ids: list[str], lang: str) -> list[
                     )
                 )
     return list({(s.competency_id, s.title): s for s in out}.values())
+
+
+def best_quiz_results(user_ids: list[int], slugs: list[str]) -> dict[tuple[int, str], float]:
+    """Best finished percentage per person and quiz (for certification rules)."""
+    rows = db.session.execute(
+        select(Attempt.user_id, Quiz.slug, func.max(Attempt.score * 100.0 / Attempt.max_score))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(
+            Attempt.user_id.in_(user_ids),
+            Quiz.slug.in_(slugs),
+            Attempt.state == AttemptState.FINISHED,
+            Attempt.max_score > 0,
+        )
+        .group_by(Attempt.user_id, Quiz.slug)
+    ).all()
+    return {(u, s): float(best) for u, s, best in rows if best is not None}
+
+
+def quiz_titles(slugs: list[str], lang: str) -> dict[str, str]:
+    return {
+        q.slug: q.title(lang) for q in db.session.scalars(select(Quiz).where(Quiz.slug.in_(slugs)))
+    }

@@ -12,6 +12,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from ..certification import services as certification
 from ..competency.models import SourceKind
 from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence
@@ -335,6 +336,8 @@ def _complete(session: PlaySession) -> None:
     }
     if session.ending:
         stat.endings = {**stat.endings, session.ending: stat.endings.get(session.ending, 0) + 1}
+    db.session.flush()
+    certification.refresh(session.user_id)
 
 
 # --- grading --------------------------------------------------------------------------------
@@ -445,3 +448,28 @@ def suggest_scenarios(user_id: int, competency_ids: list[str], lang: str) -> lis
                     )
                 )
     return out
+
+
+def best_clean_scores(user_ids: list[int], keys: list[str]) -> dict[tuple[int, str], float]:
+    """Best finished score per person and scenario among calls with no critical error."""
+    rows = db.session.execute(
+        select(PlaySession.user_id, Scenario.key, PlaySession.score, PlaySession.critical_errors)
+        .join(Scenario, Scenario.id == PlaySession.scenario_id)
+        .where(
+            PlaySession.user_id.in_(user_ids),
+            Scenario.key.in_(keys),
+            PlaySession.state == SessionState.FINISHED,
+        )
+    ).all()
+    best: dict[tuple[int, str], float] = {}
+    for user_id, key, score, errors in rows:
+        if score is not None and not errors:
+            best[(user_id, key)] = max(best.get((user_id, key), 0.0), float(score))
+    return best
+
+
+def scenario_titles(keys: list[str], lang: str) -> dict[str, str]:
+    rows = db.session.scalars(
+        select(Scenario).where(Scenario.key.in_(keys), Scenario.archived.is_(False))
+    )
+    return {s.key: s.data["title"].get(lang) or s.data["title"]["zh"] for s in rows}

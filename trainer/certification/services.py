@@ -1,0 +1,524 @@
+"""Rules for certification: standing per person, issuing, sign-off, revocation, verification,
+and the HR dashboard's queries and exports."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from ..auth.models import Role, Team, User, UserRole
+from ..auth.services import audit
+from ..competency.models import Proficiency
+from ..competency.proficiency import estimate
+from ..competency.services import levels as framework_levels
+from ..database import utcnow
+from ..extensions import db
+from . import requirements
+from .loader import CertificationDef
+from .models import Certificate, Certification, SignOff, Standing, Status
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud
+CODE_LENGTH = 12
+
+
+class CertificationError(Exception):
+    def __init__(self, message: LazyString | str):
+        super().__init__(str(message))
+        self.message = message
+
+
+def load_certifications(defs: list[CertificationDef]) -> int:
+    existing = {c.id: c for c in db.session.scalars(select(Certification))}
+    for position, d in enumerate(defs, start=1):
+        row = existing.get(d.id) or Certification(id=d.id)
+        row.position, row.name_zh, row.name_en = position, d.name["zh"], d.name["en"]
+        row.description_zh, row.description_en = d.description["zh"], d.description["en"]
+        row.rules, row.signoff = d.rules, d.signoff
+        row.valid_months, row.renew_within_days = d.valid_months, d.renew_within_days
+        db.session.add(row)
+    db.session.commit()
+    return len(defs)
+
+
+def all_certifications() -> list[Certification]:
+    return list(db.session.scalars(select(Certification).order_by(Certification.position)))
+
+
+def count_certifications() -> int:
+    return db.session.scalar(select(func.count()).select_from(Certification)) or 0
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    met: list[str]
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def evaluate(
+    user_ids: list[int], certifications: list[Certification]
+) -> dict[tuple[int, str], Evaluation]:
+    """Requirement by requirement, for many people at once: a fixed number of queries."""
+    levels = framework_levels()
+    order = {lv.id: i for i, lv in enumerate(levels)}
+    comp_ids = sorted({c for cert in certifications for c in cert.rules["competencies"]})
+    rows = (
+        {
+            (p.user_id, p.competency_id): p
+            for p in db.session.scalars(
+                select(Proficiency).where(
+                    Proficiency.user_id.in_(user_ids), Proficiency.competency_id.in_(comp_ids)
+                )
+            )
+        }
+        if comp_ids
+        else {}
+    )
+    quiz = requirements.results(
+        "quiz", user_ids, sorted({q for cert in certifications for q in cert.rules["quizzes"]})
+    )
+    play = requirements.results(
+        "roleplay",
+        user_ids,
+        sorted({r for cert in certifications for r in cert.rules["roleplays"]}),
+    )
+    signed = {
+        (u, c)
+        for u, c in db.session.execute(
+            select(SignOff.user_id, SignOff.certification_id).where(SignOff.user_id.in_(user_ids))
+        )
+    }
+    out = {}
+    for user_id in user_ids:
+        for cert in certifications:
+            met: list[str] = []
+            missing: list[str] = []
+            for comp, level in cert.rules["competencies"].items():
+                reached = estimate(rows.get((user_id, comp)), levels).level_id
+                (met if order.get(reached, 0) >= order.get(level, 99) else missing).append(
+                    f"competency:{comp}:{level}"
+                )
+            for slug, minimum in cert.rules["quizzes"].items():
+                best = quiz.get((user_id, slug))
+                (met if best is not None and best >= minimum else missing).append(
+                    f"quiz:{slug}:{minimum}"
+                )
+            for key, minimum in cert.rules["roleplays"].items():
+                best = play.get((user_id, key))
+                (met if best is not None and best >= minimum else missing).append(
+                    f"roleplay:{key}:{minimum}"
+                )
+            if cert.signoff and not missing:
+                (met if (user_id, cert.id) in signed else missing).append("signoff")
+            out[(user_id, cert.id)] = Evaluation(met, missing)
+    return out
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(
+        moment.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
+    return moment.replace(year=year, month=month, day=day)
+
+
+def refresh(user_id: int, now: datetime | None = None) -> None:
+    """Bring this person's standings up to date; issue what they have earned."""
+    now = now or utcnow()
+    certifications = all_certifications()
+    if not certifications:
+        return
+    evaluations = evaluate([user_id], certifications)
+    standings = {
+        s.certification_id: s
+        for s in db.session.scalars(select(Standing).where(Standing.user_id == user_id))
+    }
+    for cert in certifications:
+        ev = evaluations[(user_id, cert.id)]
+        standing = standings.get(cert.id)
+        if standing is None:
+            standing = Standing(
+                user_id=user_id,
+                certification_id=cert.id,
+                state=Status.NOT_STARTED,
+                met=[],
+                missing=[],
+            )
+            db.session.add(standing)
+        standing.met, standing.missing, standing.updated_at = ev.met, ev.missing, now
+        current = (
+            db.session.get(Certificate, standing.certificate_id)
+            if standing.certificate_id
+            else None
+        )
+        valid = current is not None and current.revoked_at is None and current.expires_at > now
+        renewing = (
+            valid
+            and current is not None
+            and standing.renew_from is not None
+            and now >= standing.renew_from
+        )
+        if standing.state == Status.REVOKED:
+            continue  # a revocation stands; only an administrator's decision changes it
+        if valid and not renewing:
+            standing.state = Status.CERTIFIED
+            continue
+        if ev.complete:
+            _issue(standing, cert, user_id, now)
+        elif valid:
+            standing.state = Status.CERTIFIED  # renewal window open, not yet re-earned
+        elif cert.signoff and ev.missing == ["signoff"]:
+            standing.state = Status.ELIGIBLE
+        else:
+            standing.state = Status.IN_PROGRESS if ev.met else Status.NOT_STARTED
+    db.session.commit()
+
+
+def _issue(standing: Standing, cert: Certification, user_id: int, now: datetime) -> Certificate:
+    certificate = Certificate(
+        code=_new_code(),
+        user_id=user_id,
+        certification_id=cert.id,
+        issued_at=now,
+        expires_at=_add_months(now, cert.valid_months),
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    standing.state, standing.certificate_id = Status.CERTIFIED, certificate.id
+    standing.expires_at = certificate.expires_at
+    standing.renew_from = certificate.expires_at - timedelta(days=cert.renew_within_days)
+    db.session.query(SignOff).filter_by(user_id=user_id, certification_id=cert.id).delete()
+    return certificate
+
+
+def sign_off(user_id: int, certification_id: str, by: User) -> None:
+    standing = db.session.get(Standing, (user_id, certification_id))
+    if standing is None or standing.state != Status.ELIGIBLE:
+        raise CertificationError(
+            _l("Only a person who has met every other requirement can be signed off.")
+        )
+    db.session.merge(SignOff(user_id=user_id, certification_id=certification_id, by_id=by.id))
+    audit(by, "certification.signoff", f"{certification_id}:{user_id}")
+    db.session.commit()
+    refresh(user_id)
+
+
+def revoke(certificate: Certificate, by: User, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise CertificationError(_l("Give the reason for revoking the certificate."))
+    if certificate.revoked_at is not None:
+        raise CertificationError(_l("This certificate has already been revoked."))
+    certificate.revoked_at, certificate.revoked_by = utcnow(), by.id
+    certificate.revoke_reason = reason
+    standing = db.session.get(Standing, (certificate.user_id, certificate.certification_id))
+    if standing is not None and standing.certificate_id == certificate.id:
+        standing.state = Status.REVOKED
+    audit(by, "certificate.revoke", certificate.code, reason=reason)
+    db.session.commit()
+
+
+def status_of(standing: Standing | None, now: datetime | None = None) -> Status:
+    if standing is None:
+        return Status.NOT_STARTED
+    now = now or utcnow()
+    if standing.state == Status.CERTIFIED and standing.expires_at is not None:
+        if standing.expires_at <= now:
+            return Status.EXPIRED
+        if standing.renew_from is not None and standing.renew_from <= now:
+            return Status.EXPIRING
+    return Status(standing.state)
+
+
+def certificate_status(certificate: Certificate, now: datetime | None = None) -> str:
+    if certificate.revoked_at is not None:
+        return "revoked"
+    return "expired" if certificate.expires_at <= (now or utcnow()) else "valid"
+
+
+def find_certificate(code: str) -> Certificate | None:
+    code = code.strip().upper()
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == user_id)
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def standings_of(user_id: int) -> dict[str, Standing]:
+    return {
+        s.certification_id: s
+        for s in db.session.scalars(select(Standing).where(Standing.user_id == user_id))
+    }
+
+
+# --- the HR dashboard -----------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    team_id: int | None = None
+    certification_id: str | None = None
+    status: Status | None = None
+    expiring_days: int | None = None
+    query: str = ""
+    sort: str = "name"
+
+
+def _status_expression(now: datetime) -> Any:
+    """The displayed status in SQL: expiry worked out from dates, at read time."""
+    state = func.coalesce(Standing.state, literal(Status.NOT_STARTED.value))
+    return case(
+        (
+            and_(Standing.state == Status.CERTIFIED.value, Standing.expires_at <= now),
+            literal(Status.EXPIRED.value),
+        ),
+        (
+            and_(Standing.state == Status.CERTIFIED.value, Standing.renew_from <= now),
+            literal(Status.EXPIRING.value),
+        ),
+        else_=state,
+    )
+
+
+def _people(filters: Filters, now: datetime) -> Any:
+    """Trainees matching the filters (one row per person)."""
+    stmt = (
+        select(User.id)
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.TRAINEE.value))
+        .where(User.active.is_(True))
+    )
+    if filters.team_id:
+        stmt = stmt.where(User.team_id == filters.team_id)
+    if filters.query:
+        like = f"%{filters.query.lower()}%"
+        stmt = stmt.where(
+            or_(func.lower(User.display_name).like(like), func.lower(User.email).like(like))
+        )
+    if filters.certification_id and (filters.status or filters.expiring_days):
+        st = aliased(Standing)
+        stmt = stmt.outerjoin(
+            st, and_(st.user_id == User.id, st.certification_id == filters.certification_id)
+        )
+        status = case(
+            (and_(st.state == Status.CERTIFIED.value, st.expires_at <= now), literal("expired")),
+            (and_(st.state == Status.CERTIFIED.value, st.renew_from <= now), literal("expiring")),
+            else_=func.coalesce(st.state, literal("not_started")),
+        )
+        if filters.status:
+            stmt = stmt.where(status == filters.status.value)
+        if filters.expiring_days:
+            stmt = stmt.where(
+                st.state == Status.CERTIFIED.value,
+                st.expires_at > now,
+                st.expires_at <= now + timedelta(days=filters.expiring_days),
+            )
+    elif filters.status or filters.expiring_days:
+        # Without a chosen certification: anyone with that status on any certification.
+        st = aliased(Standing)
+        status = case(
+            (and_(st.state == Status.CERTIFIED.value, st.expires_at <= now), literal("expired")),
+            (and_(st.state == Status.CERTIFIED.value, st.renew_from <= now), literal("expiring")),
+            else_=st.state,
+        )
+        conditions = [st.user_id == User.id]
+        if filters.status:
+            conditions.append(status == filters.status.value)
+        if filters.expiring_days:
+            conditions += [
+                st.state == Status.CERTIFIED.value,
+                st.expires_at > now,
+                st.expires_at <= now + timedelta(days=filters.expiring_days),
+            ]
+        stmt = stmt.where(select(st.user_id).where(*conditions).exists())
+    return stmt
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    user: User
+    team: str
+    cells: dict[str, tuple[Status, Standing | None]]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    rows: list[MatrixRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+    team_shares: list[tuple[str, float]]
+
+
+def dashboard(filters: Filters, page: int = 1, now: datetime | None = None) -> Dashboard:
+    """One page of the people × certifications matrix, plus counts and team shares:
+    a fixed number of queries whatever the number of people."""
+    now = now or utcnow()
+    people = _people(filters, now).subquery()
+    total = db.session.scalar(select(func.count()).select_from(people)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    order = {"name": User.display_name, "team": Team.name, "email": User.email}.get(
+        filters.sort, User.display_name
+    )
+    users = db.session.execute(
+        select(User, Team.name)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.id.in_(select(people.c.id)))
+        .order_by(order, User.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    ids = [u.id for u, _team in users]
+    standings = (
+        {
+            (s.user_id, s.certification_id): s
+            for s in db.session.scalars(select(Standing).where(Standing.user_id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    certifications = all_certifications()
+    rows = [
+        MatrixRow(
+            user,
+            team or "—",
+            {
+                c.id: (
+                    status_of(standings.get((user.id, c.id)), now),
+                    standings.get((user.id, c.id)),
+                )
+                for c in certifications
+            },
+        )
+        for user, team in users
+    ]
+    # Counts per status over everyone filtered, for the chosen (or every) certification.
+    status = _status_expression(now)
+    certs = select(Certification.id).subquery()
+    pairs = (
+        select(status.label("status"), func.count().label("n"))
+        .select_from(people)
+        .join(certs, literal(True))
+        .outerjoin(
+            Standing, and_(Standing.user_id == people.c.id, Standing.certification_id == certs.c.id)
+        )
+    )
+    if filters.certification_id:
+        pairs = pairs.where(certs.c.id == filters.certification_id)
+    counts = {s.value: 0 for s in Status}
+    counts.update({row.status: row.n for row in db.session.execute(pairs.group_by(status))})
+    # Certified share per team (certified or expiring count as holding a valid certificate).
+    holding = case((status.in_([Status.CERTIFIED.value, Status.EXPIRING.value]), 1), else_=0)
+    shares_stmt = (
+        select(Team.name, func.avg(holding))
+        .select_from(people)
+        .join(User, User.id == people.c.id)
+        .join(Team, Team.id == User.team_id)
+        .join(certs, literal(True))
+        .outerjoin(
+            Standing, and_(Standing.user_id == people.c.id, Standing.certification_id == certs.c.id)
+        )
+    )
+    if filters.certification_id:
+        shares_stmt = shares_stmt.where(certs.c.id == filters.certification_id)
+    shares = [
+        (name, float(avg or 0))
+        for name, avg in db.session.execute(shares_stmt.group_by(Team.name).order_by(Team.name))
+    ]
+    return Dashboard(rows, total, page, pages, counts, shares)
+
+
+def export_rows(filters: Filters, now: datetime | None = None) -> Iterator[list[Any]]:
+    """Every row the filters select (not just one page), streamed in chunks."""
+    now = now or utcnow()
+    people = _people(filters, now).subquery()
+    certifications = all_certifications()
+    if filters.certification_id:
+        certifications = [c for c in certifications if c.id == filters.certification_id]
+    offset = 0
+    while True:
+        users = db.session.execute(
+            select(User, Team.name)
+            .outerjoin(Team, Team.id == User.team_id)
+            .where(User.id.in_(select(people.c.id)))
+            .order_by(User.display_name, User.id)
+            .limit(1000)
+            .offset(offset)
+        ).all()
+        if not users:
+            return
+        ids = [u.id for u, _ in users]
+        standings = {
+            (s.user_id, s.certification_id): s
+            for s in db.session.scalars(select(Standing).where(Standing.user_id.in_(ids)))
+        }
+        codes = {
+            c.id: c.code
+            for c in db.session.scalars(
+                select(Certificate).where(
+                    Certificate.id.in_(
+                        [s.certificate_id for s in standings.values() if s.certificate_id]
+                    )
+                )
+            )
+        }
+        for user, team in users:
+            for cert in certifications:
+                s = standings.get((user.id, cert.id))
+                yield [
+                    user.display_name,
+                    user.email,
+                    team or "",
+                    cert.id,
+                    cert.name_zh,
+                    cert.name_en,
+                    status_of(s, now).value,
+                    s.expires_at.date().isoformat() if s and s.expires_at else "",
+                    codes.get(s.certificate_id, "") if s and s.certificate_id else "",
+                ]
+        offset += 1000
