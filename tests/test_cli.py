@@ -16,7 +16,7 @@ def test_demo_is_idempotent_and_makes_four_accounts(app: Flask) -> None:
     first = runner.invoke(args=["demo"])
     second = runner.invoke(args=["demo"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output
-    assert accounts.count_users() == 4
+    assert accounts.count_users() == 4 + 5  # the four demo accounts and five colleagues
     for email, role in [
         ("trainee@example.com", Role.TRAINEE),
         ("instructor@example.com", Role.INSTRUCTOR),
@@ -62,7 +62,7 @@ def test_stats_json_has_the_documented_shape(app: Flask) -> None:
     }
     assert set(data["lessons"]) == {"zh", "en"}
     assert set(data["questions"]) == {"total", "by_type"}
-    assert data["users"] == 4
+    assert data["users"] == 9
 
 
 def test_gift_import_and_export_commands(app: Flask, tmp_path: Path) -> None:

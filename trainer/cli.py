@@ -16,14 +16,6 @@ from flask_migrate import upgrade
 from .auth import services as accounts
 from .auth.models import Role
 
-DEMO_TEAMS = ("热线一组", "在线客服组")
-DEMO_ACCOUNTS = (
-    ("trainee@example.com", "王小雨", Role.TRAINEE, DEMO_TEAMS[0]),
-    ("instructor@example.com", "李老师", Role.INSTRUCTOR, None),
-    ("hr@example.com", "赵敏", Role.HR, None),
-    ("admin@example.com", "系统管理员", Role.ADMIN, None),
-)
-
 
 @click.command("init-db")
 @with_appcontext
@@ -72,17 +64,13 @@ def create_user_command(
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Create the demo accounts and teams (safe to run again)."""
-    from .extensions import db
+    """Create the demo accounts, teams and a few active colleagues (safe to run again)."""
+    from .demo import create_demo
 
     password = os.environ.get("DEMO_PASSWORD", "trainer-demo")
-    teams = {name: accounts.get_or_create_team(name) for name in DEMO_TEAMS}
-    db.session.commit()
-    for email, name, role, team in DEMO_ACCOUNTS:
-        if accounts.find_user_by_email(email) is None:
-            accounts.create_user(email, name, password, [role], team=teams.get(team or ""))
+    created = create_demo(password)
     click.echo(f"Demo accounts (password: {password}):")
-    for email, _name, role, _team in DEMO_ACCOUNTS:
+    for email, role in created:
         click.echo(f"  {role.value:<11} {email}")
 
 

@@ -10,6 +10,10 @@ from ..auth.access import any_signed_in, public
 from ..auth.models import Role
 from ..i18n import current_language
 from ..lessons.services import course_overview
+from ..quizzes.services import grading_queue as quiz_grading_queue
+from ..quizzes.services import quizzes_for
+from ..roleplay.services import grading_queue as call_grading_queue
+from ..roleplay.services import scenarios_for
 from . import services
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -19,13 +23,25 @@ bp = Blueprint("home", __name__, template_folder="templates")
 @any_signed_in
 def index() -> str:
     roles = current_user.roles
-    course = course_overview(current_user.id, current_language()) if Role.TRAINEE in roles else None
+    lang = current_language()
+    is_trainee = Role.TRAINEE in roles
+    course = course_overview(current_user.id, lang) if is_trainee else None
+    quizzes = [q for q in quizzes_for(current_user.id) if not q.passed][:3] if is_trainee else []
+    calls = [s for s in scenarios_for(current_user.id) if not s.passed][:3] if is_trainee else []
+    grading = None
+    if current_user.has_role(Role.INSTRUCTOR, Role.ADMIN):
+        grading = {"essays": len(quiz_grading_queue()), "calls": len(call_grading_queue())}
     sees_teams = bool(roles & {Role.INSTRUCTOR, Role.HR})
     return render_template(
         "home/index.html",
-        is_trainee=Role.TRAINEE in roles,
+        is_trainee=is_trainee,
         course=course,
         next_lesson=course.next_lesson() if course else None,
+        quizzes=quizzes,
+        calls=calls,
+        grading=grading,
+        is_hr=current_user.has_role(Role.HR, Role.ADMIN),
+        lang=lang,
         sees_teams=sees_teams,
         is_admin=Role.ADMIN in roles,
         teams=services.team_summaries() if sees_teams else [],
