@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
+    from .assignments import bp as assignments_bp
     from .auth import admin_bp
     from .auth import bp as auth_bp
     from .certification import bp as certification_bp
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(competency_bp)
     app.register_blueprint(certification_bp)
+    app.register_blueprint(assignments_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)

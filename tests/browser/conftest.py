@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
@@ -58,6 +59,15 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def live_app(live_server: str) -> Flask:
+    """The application behind the live server, for setting up state through its services."""
+    return _APPS[live_server]
+
+
+_APPS: dict[str, Flask] = {}
+
+
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole site with the shipped content and the demo accounts, on a free port."""
     path = tmp_path_factory.mktemp("live") / "site.sqlite3"
@@ -73,7 +83,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    _APPS[url] = app
+    yield url
     server.shutdown()
 
 
@@ -97,4 +109,4 @@ def sign_in(page: Any, email: str, password: str = "trainer-demo") -> None:
     page.goto("/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()

@@ -1,0 +1,72 @@
+"""A trainee plays a call, leaves half-way, resumes, finishes; an instructor grades it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
+
+SCENARIO = "late-repair"
+
+
+def take_turn(page: Any) -> None:
+    area = page.locator("#reply-text")
+    if area.count():
+        area.fill(
+            "让您两次白等，真的非常抱歉，我理解您的心情。我现在就为您查工单并确认新的上门时间。"
+        )
+        page.get_by_role("button", name="发送回答").click()
+    else:
+        page.locator("button.reply").first.click()
+
+
+def test_play_resume_debrief_and_grading(browser: Any, live_server: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "trainee@example.com")
+    page.wait_for_url("**/")
+    page.goto(f"/roleplay/{SCENARIO}")
+    page.get_by_role("button", name="开始通话").click()
+    page.wait_for_url("**/roleplay/session/*")
+    session_url = page.url
+    assert page.locator("meter.mood__meter").count() == 1
+    for _ in range(2):
+        before = page.locator(".chat__line").count()
+        take_turn(page)
+        page.wait_for_function(f"document.querySelectorAll('.chat__line').length > {before}")
+    screenshot(page, "roleplay-player-zh")
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "trainee@example.com")
+    page.wait_for_url("**/")
+    page.goto(f"/roleplay/{SCENARIO}")
+    page.get_by_role("button", name="开始通话").click()
+    page.wait_for_url(session_url)  # the same call, where it was
+    assert page.locator(".chat__line--trainee").count() == 2
+    screenshot(page, "roleplay-player-phone")
+    for _ in range(20):
+        if "/debrief" in page.url:
+            break
+        take_turn(page)
+        page.wait_for_load_state("networkidle")
+    assert "/debrief" in page.url
+    assert page.get_by_role("heading", name="评分表").is_visible()
+    screenshot(page, "roleplay-debrief-zh")
+    context.close()
+
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "instructor@example.com")
+    page.wait_for_url("**/")
+    page.goto("/roleplay/grading/")
+    page.get_by_role("link", name="评分").first.click()
+    page.wait_for_url("**/roleplay/grading/*")
+    for field in page.locator("input[type=number]").all():
+        field.fill(field.get_attribute("max") or "2")
+    page.locator("textarea[name=comment]").first.fill("共情和方案都到位。")
+    page.get_by_role("button", name="保存评分").first.click()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "roleplay-grading-zh")
+    context.close()
