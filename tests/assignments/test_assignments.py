@@ -36,8 +36,14 @@ def people(app: Flask, tmp_path: Path) -> dict[str, object]:
 def test_a_module_assigned_to_a_team_is_seen_and_followed_up(people: dict) -> None:
     soon = utcnow() + timedelta(days=3)
     services.create(Kind.MODULE, "m1-basics", soon, people["teacher"], people["team"].id, [])
-    services.create(Kind.QUIZ, "basics-quiz", soon + timedelta(days=4), people["teacher"], None,
-                    [people["trainee"].id])
+    services.create(
+        Kind.QUIZ,
+        "basics-quiz",
+        soon + timedelta(days=4),
+        people["teacher"],
+        None,
+        [people["trainee"].id],
+    )
     mine = services.for_trainee(people["trainee"], "en")
     assert [m.title for m in mine] == ["Basics", "Basics quiz"]  # due soonest first
     assert not any(m.done or m.overdue for m in mine)
@@ -60,11 +66,18 @@ def test_a_module_assigned_to_a_team_is_seen_and_followed_up(people: dict) -> No
         (Kind.LESSON, "lesson-one", 3, False, "team or to at least one trainee"),
     ],
 )
-def test_bad_assignments_are_refused(people: dict, kind: Kind, target: str, days: int,
-                                     team: bool, message: str) -> None:
+def test_bad_assignments_are_refused(
+    people: dict, kind: Kind, target: str, days: int, team: bool, message: str
+) -> None:
     with pytest.raises(services.AssignmentError, match=message):
-        services.create(kind, target, utcnow() + timedelta(days=days), people["teacher"],
-                        people["team"].id if team else None, [])
+        services.create(
+            kind,
+            target,
+            utcnow() + timedelta(days=days),
+            people["teacher"],
+            people["team"].id if team else None,
+            [],
+        )
 
 
 def test_the_page_is_for_instructors(people: dict, client: FlaskClient) -> None:
@@ -73,8 +86,10 @@ def test_the_page_is_for_instructors(people: dict, client: FlaskClient) -> None:
     client.post("/logout")
     login(client, "teacher@example.com")
     due = (utcnow() + timedelta(days=5)).date().isoformat()
-    response = client.post("/assignments/?lang=en", data={
-        "what": "lesson:lesson-one", "team": people["team"].id, "due": due})
+    response = client.post(
+        "/assignments/?lang=en",
+        data={"what": "lesson:lesson-one", "team": people["team"].id, "due": due},
+    )
     assert response.status_code == 302
     page = client.get("/assignments/?lang=en")
     assert "Lesson one" in page.text and "0 of 2 done" in page.text
