@@ -23,6 +23,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings.finalise(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("TRAINER_PROXY_COUNT"):
+        # Behind nginx or another proxy: take the client's address from X-Forwarded-For, so
+        # the per-address login limit and the logs see people, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRAINER_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True

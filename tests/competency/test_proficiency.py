@@ -111,3 +111,14 @@ def test_rebuild_gives_identical_profiles(
     db.session.execute(Proficiency.__table__.delete())
     db.session.execute(Evidence.__table__.delete())
     db.session.commit()
+
+
+@pytest.mark.usefixtures("framework")
+def test_reading_does_not_count_as_a_second_kind_of_evidence() -> None:
+    user = make_user()
+    record_evidence(user.id, "questioning", 1.0, SourceKind.LESSON, "lesson:x@1", at=T0)
+    for day in range(1, 11):
+        record_evidence(
+            user.id, "questioning", 1.0, SourceKind.QUIZ, f"q{day}", at=T0 + timedelta(days=day)
+        )
+    assert estimate(row_for(user.id, "questioning"), levels()).level_id == "developing"

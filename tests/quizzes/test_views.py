@@ -98,3 +98,34 @@ def test_a_binary_gift_upload_is_refused(app: Flask, client: FlaskClient) -> Non
         content_type="multipart/form-data",
     )
     assert "not UTF-8" in response.text or "not a text file" in response.text
+
+
+def test_an_imported_essay_without_rubric_is_graded_as_a_whole(
+    app: Flask, client: FlaskClient
+) -> None:
+    from trainer.quizzes.models import Quiz
+
+    services.import_gift("::E::描述一次你处理投诉的经历。{}", "imported")
+    quiz = Quiz(
+        slug="imported-quiz",
+        title_zh="导入",
+        title_en="Imported",
+        selection={"banks": ["imported"], "draw": 0, "essays": 1},
+        time_limit_minutes=None,
+        attempts_allowed=None,
+    )
+    from trainer.extensions import db
+
+    db.session.add(quiz)
+    db.session.commit()
+    trainee = make_user()
+    teacher = make_user("teacher@example.com", (Role.INSTRUCTOR,))
+    attempt = services.start_attempt(quiz, trainee.id)
+    services.save_answers(attempt, {"q1": ["先倾听，再道歉，然后给出方案。"]})
+    services.submit_attempt(attempt)
+    login(client, "teacher@example.com")
+    page = client.get(f"/grading/attempt/{attempt.id}/1?lang=en")
+    assert page.status_code == 200, page.text
+    assert "Overall" in page.text, page.text[-2500:]
+    services.grade_essay(attempt, 1, teacher.id, [1.0], "")
+    assert attempt.percent == 100.0

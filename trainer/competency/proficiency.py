@@ -50,7 +50,8 @@ def estimate(row: Proficiency | None, levels: list[Level]) -> Estimate:
         return Estimate(0.0, 0.0, 0, 0, lowest)
     score = row.decayed_score / row.decayed_weight
     confidence = 1 - math.exp(-row.weight_total / CONFIDENCE_SCALE)
-    kinds = len(row.kinds or [])
+    # Reading is not mastery: lessons never count towards the kinds of evidence a level needs.
+    kinds = len([k for k in (row.kinds or []) if k != "lesson"])
     level = lowest
     for candidate in levels:  # lowest first: keep the highest whose every rule holds
         if (

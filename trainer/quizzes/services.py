@@ -431,6 +431,15 @@ def grading_queue(limit: int = 100) -> list[GradingItem]:
     return [GradingItem(a, p, u, q, s) for a, p, u, q, s in rows if s is not None]
 
 
+def essay_rubric(question: Question) -> list[dict[str, Any]]:
+    """The essay's rubric; an essay imported from GIFT has none, so it is marked as a whole."""
+    rubric = question.data.get("rubric") or []
+    if rubric:
+        return list(rubric)
+    overall = {"zh": "整体评价", "en": "Overall"}
+    return [{"name": overall, "points": int(question.points) or 1, "guide": {"zh": "", "en": ""}}]
+
+
 def grade_essay(
     attempt: Attempt, position: int, grader_id: int, scores: list[float], comment: str
 ) -> None:
@@ -440,7 +449,7 @@ def grade_essay(
         raise NotFound(position)
     if attempt.state == AttemptState.IN_PROGRESS:
         raise QuizError(_l("The attempt has not been submitted yet."))
-    rubric = slot.question.data["rubric"]
+    rubric = essay_rubric(slot.question)
     if len(scores) != len(rubric) or any(
         not 0 <= score <= criterion["points"]
         for score, criterion in zip(scores, rubric, strict=False)

@@ -212,7 +212,7 @@ def grade(attempt_id: int, position: int) -> str | BaseResponse:
         try:
             scores = [
                 float(request.form.get(f"score-{i}", ""))
-                for i in range(len(slot.question.data["rubric"]))
+                for i in range(len(services.essay_rubric(slot.question)))
             ]
         except ValueError:
             error = _("Give each criterion a score.")
@@ -240,7 +240,7 @@ def grade(attempt_id: int, position: int) -> str | BaseResponse:
         "quizzes/grade.html",
         attempt=attempt,
         slot=slot_view(slot, current_language(), True),
-        rubric=slot.question.data["rubric"],
+        rubric=services.essay_rubric(slot.question),
         scores=slot.rubric_scores or [],
         trainee=trainee,
         form=form,
