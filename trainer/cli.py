@@ -135,6 +135,20 @@ def load_content_command(directory: str | None) -> None:
     )
 
 
+@click.command("export-content")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_content_command(directory: Path) -> None:
+    """Write the published content as files that load-content accepts unchanged."""
+    from .content_export import export_content
+
+    counts = export_content(directory)
+    click.echo(
+        f"Wrote {counts['lessons']} lessons, {counts['questions']} questions and "
+        f"{counts['scenarios']} scenarios to {directory}."
+    )
+
+
 @click.command("rebuild-profiles")
 @with_appcontext
 def rebuild_profiles_command() -> None:
@@ -194,6 +208,7 @@ def export_gift_command(bank: str, output: Path | None, lang: str) -> None:
 
 
 COMMANDS = (
+    export_content_command,
     rebuild_profiles_command,
     import_gift_command,
     export_gift_command,
