@@ -61,3 +61,26 @@ def test_profile_queries_do_not_grow_with_evidence(
     count_queries.count = 0
     client.get("/profile")
     assert count_queries.count == few
+
+
+def test_team_heat_map(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    from tests.conftest import make_team
+    from trainer.competency.profile import team_heat_map
+
+    load_tree(read_tree(make_tree(tmp_path)))
+    team = make_team("热线一组")
+    a = make_user("a@example.com", team=team)
+    b = make_user("b@example.com", team=team)
+    record_evidence(a.id, "active-listening", 1.0, SourceKind.QUIZ, "x")
+    record_evidence(b.id, "active-listening", 0.5, SourceKind.QUIZ, "y")
+    db.session.commit()
+    heat = team_heat_map()
+    cell = heat.cells[(team.id, "active-listening")]
+    assert cell.mean == 0.75 and cell.people == 2
+    assert heat.teams == [(team.id, "热线一组", 2)]
+    make_user("teacher@example.com", (Role.INSTRUCTOR,))
+    login(client, "teacher@example.com")
+    assert "75%" in client.get("/analytics/teams").text
+    client.post("/logout")
+    login(client, "a@example.com")
+    assert client.get("/analytics/teams").status_code == 403

@@ -96,3 +96,51 @@ def profile(user_id: int, lang: str, own: bool = True) -> Profile:
         for v in sorted(views, key=lambda v: (v.estimate.score, v.estimate.evidence))
     ]
     return Profile(views, levels, suggest(user_id, weakest, lang) if own else [])
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    mean: float | None  # mean estimate of the team's trainees with evidence, 0–1
+    people: int  # trainees with evidence for this competency
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    competencies: list[Competency]
+    teams: list[tuple[int, str, int]]  # id, name, trainees
+    cells: dict[tuple[int, str], HeatCell]
+
+
+def team_heat_map() -> HeatMap:
+    """Mean proficiency per team and competency: three aggregate queries, any size."""
+    from sqlalchemy import and_, func
+
+    from ..auth.models import Role, Team, User, UserRole
+
+    competencies = list(db.session.scalars(select(Competency).order_by(Competency.position)))
+    trainee = and_(UserRole.user_id == User.id, UserRole.role == Role.TRAINEE.value)
+    teams = [
+        (tid, name, n)
+        for tid, name, n in db.session.execute(
+            select(Team.id, Team.name, func.count(User.id))
+            .join(User, User.team_id == Team.id)
+            .join(UserRole, trainee)
+            .where(User.active.is_(True))
+            .group_by(Team.id, Team.name)
+            .order_by(Team.name)
+        )
+    ]
+    rows = db.session.execute(
+        select(
+            User.team_id,
+            Proficiency.competency_id,
+            func.avg(Proficiency.decayed_score / Proficiency.decayed_weight),
+            func.count(),
+        )
+        .join(User, User.id == Proficiency.user_id)
+        .join(UserRole, trainee)
+        .where(User.active.is_(True), User.team_id.is_not(None), Proficiency.decayed_weight > 0)
+        .group_by(User.team_id, Proficiency.competency_id)
+    ).all()
+    cells = {(team_id, comp): HeatCell(float(mean), n) for team_id, comp, mean, n in rows}
+    return HeatMap(competencies, teams, cells)

@@ -11,7 +11,7 @@ from ..auth.models import Role, User
 from ..extensions import db
 from ..i18n import current_language
 from .charts import radar, sparkline
-from .profile import profile
+from .profile import profile, team_heat_map
 
 bp = Blueprint("competency", __name__, template_folder="templates")
 
@@ -54,3 +54,9 @@ def trainee_profile(user_id: int) -> str:
     if user is None:
         abort(404)
     return _page(user, own=user.id == current_user.id)
+
+
+@bp.route("/analytics/teams")
+@role_required(Role.INSTRUCTOR, Role.HR, Role.ADMIN)
+def teams() -> str:
+    return render_template("competency/teams.html", heat=team_heat_map(), lang=current_language())
