@@ -324,6 +324,31 @@ def _status_expression(now: datetime) -> Any:
     )
 
 
+def _conditions(
+    st: Any, filters: Filters, now: datetime, missing_is_not_started: bool
+) -> list[Any]:
+    """The status and expiry filters as plain comparisons the indexes can serve."""
+    certified = st.state == Status.CERTIFIED.value
+    out: list[Any] = []
+    if filters.status == Status.EXPIRED:
+        out += [certified, st.expires_at <= now]
+    elif filters.status == Status.EXPIRING:
+        out += [certified, st.expires_at > now, st.renew_from <= now]
+    elif filters.status == Status.CERTIFIED:
+        out += [certified, st.expires_at > now, or_(st.renew_from.is_(None), st.renew_from > now)]
+    elif filters.status == Status.NOT_STARTED and missing_is_not_started:
+        out.append(or_(st.state.is_(None), st.state == Status.NOT_STARTED.value))
+    elif filters.status:
+        out.append(st.state == filters.status.value)
+    if filters.expiring_days:
+        out += [
+            certified,
+            st.expires_at > now,
+            st.expires_at <= now + timedelta(days=filters.expiring_days),
+        ]
+    return out
+
+
 def _people(filters: Filters, now: datetime) -> Any:
     """Trainees matching the filters (one row per person)."""
     stmt = (
@@ -343,37 +368,12 @@ def _people(filters: Filters, now: datetime) -> Any:
         stmt = stmt.outerjoin(
             st, and_(st.user_id == User.id, st.certification_id == filters.certification_id)
         )
-        status = case(
-            (and_(st.state == Status.CERTIFIED.value, st.expires_at <= now), literal("expired")),
-            (and_(st.state == Status.CERTIFIED.value, st.renew_from <= now), literal("expiring")),
-            else_=func.coalesce(st.state, literal("not_started")),
-        )
-        if filters.status:
-            stmt = stmt.where(status == filters.status.value)
-        if filters.expiring_days:
-            stmt = stmt.where(
-                st.state == Status.CERTIFIED.value,
-                st.expires_at > now,
-                st.expires_at <= now + timedelta(days=filters.expiring_days),
-            )
+        stmt = stmt.where(*_conditions(st, filters, now, missing_is_not_started=True))
     elif filters.status or filters.expiring_days:
         # Without a chosen certification: anyone with that status on any certification.
         st = aliased(Standing)
-        status = case(
-            (and_(st.state == Status.CERTIFIED.value, st.expires_at <= now), literal("expired")),
-            (and_(st.state == Status.CERTIFIED.value, st.renew_from <= now), literal("expiring")),
-            else_=st.state,
-        )
-        conditions = [st.user_id == User.id]
-        if filters.status:
-            conditions.append(status == filters.status.value)
-        if filters.expiring_days:
-            conditions += [
-                st.state == Status.CERTIFIED.value,
-                st.expires_at > now,
-                st.expires_at <= now + timedelta(days=filters.expiring_days),
-            ]
-        stmt = stmt.where(select(st.user_id).where(*conditions).exists())
+        conditions = _conditions(st, filters, now, missing_is_not_started=False)
+        stmt = stmt.where(select(st.user_id).where(st.user_id == User.id, *conditions).exists())
     return stmt
 
 
@@ -437,39 +437,35 @@ def dashboard(filters: Filters, page: int = 1, now: datetime | None = None) -> D
         )
         for user, team in users
     ]
-    # Counts per status over everyone filtered, for the chosen (or every) certification.
+    # Counts per status and the certified share per team, in one pass over everyone filtered
+    # (for the chosen certification, or every one): one aggregate query whatever the size.
     status = _status_expression(now)
     certs = select(Certification.id).subquery()
-    pairs = (
-        select(status.label("status"), func.count().label("n"))
-        .select_from(people)
-        .join(certs, literal(True))
-        .outerjoin(
-            Standing, and_(Standing.user_id == people.c.id, Standing.certification_id == certs.c.id)
-        )
-    )
-    if filters.certification_id:
-        pairs = pairs.where(certs.c.id == filters.certification_id)
-    counts = {s.value: 0 for s in Status}
-    counts.update({row.status: row.n for row in db.session.execute(pairs.group_by(status))})
-    # Certified share per team (certified or expiring count as holding a valid certificate).
-    holding = case((status.in_([Status.CERTIFIED.value, Status.EXPIRING.value]), 1), else_=0)
-    shares_stmt = (
-        select(Team.name, func.avg(holding))
+    tally = (
+        select(User.team_id, status.label("status"), func.count().label("n"))
         .select_from(people)
         .join(User, User.id == people.c.id)
-        .join(Team, Team.id == User.team_id)
         .join(certs, literal(True))
         .outerjoin(
             Standing, and_(Standing.user_id == people.c.id, Standing.certification_id == certs.c.id)
         )
     )
     if filters.certification_id:
-        shares_stmt = shares_stmt.where(certs.c.id == filters.certification_id)
-    shares = [
-        (name, float(avg or 0))
-        for name, avg in db.session.execute(shares_stmt.group_by(Team.name).order_by(Team.name))
-    ]
+        tally = tally.where(certs.c.id == filters.certification_id)
+    counts = {s.value: 0 for s in Status}
+    by_team: dict[int, list[int]] = {}  # team → [holding a valid certificate, all]
+    for team_id, state, n in db.session.execute(tally.group_by(User.team_id, status)):
+        counts[state] = counts.get(state, 0) + n
+        if team_id is not None:
+            entry = by_team.setdefault(team_id, [0, 0])
+            entry[1] += n
+            if state in (Status.CERTIFIED.value, Status.EXPIRING.value):
+                entry[0] += n
+    names = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(by_team))).all())
+    shares = sorted(
+        ((names[t], held / total if total else 0.0) for t, (held, total) in by_team.items()),
+        key=lambda item: item[0],
+    )
     return Dashboard(rows, total, page, pages, counts, shares)
 
 
