@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .certification import bp as certification_bp
     from .competency import bp as competency_bp
     from .home import bp as home_bp
+    from .inbox import bp as inbox_bp
     from .lessons import bp as lessons_bp
     from .quizzes import bp as quizzes_bp
     from .roleplay import bp as roleplay_bp
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(competency_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(assignments_bp)
+    app.register_blueprint(inbox_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)

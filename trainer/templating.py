@@ -28,7 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("competency.own_profile", _l("My profile"), frozenset({Role.TRAINEE})),
     NavItem("certification.mine", _l("Certificates"), frozenset({Role.TRAINEE})),
     NavItem("certification.hr", _l("Certification"), frozenset({Role.HR, Role.ADMIN})),
-    NavItem("quizzes.grading", _l("Grading"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    NavItem("inbox.index", _l("Grading"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("competency.teams", _l("Team skills"), frozenset({Role.INSTRUCTOR, Role.HR})),
     NavItem("assignments.index", _l("Assignments"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("quizzes.banks", _l("Question banks"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),

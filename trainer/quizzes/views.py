@@ -188,7 +188,7 @@ def quiz_analysis(slug: str) -> str:
     return render_template("quizzes/analysis.html", quiz=quiz, items=analysis.quiz_report(quiz.id))
 
 
-@bp.route("/grading/")
+@bp.route("/grading/quizzes")
 @role_required(*STAFF)
 def grading() -> str:
     items = services.grading_queue()
@@ -234,7 +234,7 @@ def grade(attempt_id: int, position: int) -> str | BaseResponse:
                             position=following[0].position,
                         )
                     )
-                return redirect(url_for("quizzes.grading"))
+                return redirect(url_for("inbox.index"))
     trainee = db.session.get(User, attempt.user_id)
     return render_template(
         "quizzes/grade.html",

@@ -196,7 +196,7 @@ def grade(session_id: int) -> str | Response:
                 following = services.grading_queue(limit=1)
                 if following:
                     return redirect(url_for("roleplay.grade", session_id=following[0].session_id))
-                return redirect(url_for("roleplay.grading"))
+                return redirect(url_for("inbox.index"))
             return redirect(url_for("roleplay.grade", session_id=session.id))
     trainee = db.session.get(User, session.user_id)
     lang = current_language()
