@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Flask
@@ -96,6 +97,7 @@ def test_hr_filters_sees_expiring_and_exports(browser: Any, live_server: str) ->
         page.get_by_role("link", name="导出 Excel").click()
     from openpyxl import load_workbook
 
-    sheet = load_workbook(xlsx_download.value.path()).active
+    with open(xlsx_download.value.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
     assert sheet is not None and next(sheet.iter_rows(values_only=True))[0] == "name"
     context.close()

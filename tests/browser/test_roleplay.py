@@ -20,6 +20,17 @@ def take_turn(page: Any) -> None:
         page.locator("button.reply").first.click()
 
 
+def advance(page: Any) -> None:
+    """Take one turn and wait until the next turn (or the debrief) is on the page."""
+    turn = page.locator("input[name=turn]").get_attribute("value")
+    take_turn(page)
+    page.wait_for_function(
+        "turn => location.pathname.endsWith('/debrief') || "
+        "(document.querySelector('input[name=turn]') || {}).value !== turn",
+        arg=turn,
+    )
+
+
 def test_play_resume_debrief_and_grading(browser: Any, live_server: str) -> None:
     context = browser.new_context(viewport=DESKTOP, base_url=live_server, locale="zh-CN")
     page = context.new_page()
@@ -31,9 +42,7 @@ def test_play_resume_debrief_and_grading(browser: Any, live_server: str) -> None
     session_url = page.url
     assert page.locator("meter.mood__meter").count() == 1
     for _ in range(2):
-        before = page.locator(".chat__line").count()
-        take_turn(page)
-        page.wait_for_function(f"document.querySelectorAll('.chat__line').length > {before}")
+        advance(page)
     screenshot(page, "roleplay-player-zh")
     context.close()
 
@@ -49,8 +58,8 @@ def test_play_resume_debrief_and_grading(browser: Any, live_server: str) -> None
     for _ in range(20):
         if "/debrief" in page.url:
             break
-        take_turn(page)
-        page.wait_for_load_state("networkidle")
+        advance(page)
+        page.wait_for_load_state("load")
     assert "/debrief" in page.url
     assert page.get_by_role("heading", name="评分表").is_visible()
     screenshot(page, "roleplay-debrief-zh")
@@ -60,8 +69,8 @@ def test_play_resume_debrief_and_grading(browser: Any, live_server: str) -> None
     page = context.new_page()
     sign_in(page, "instructor@example.com")
     page.wait_for_url("**/")
-    page.goto("/roleplay/grading/")
-    page.get_by_role("link", name="评分").first.click()
+    page.goto("/grading/?kind=call")
+    page.locator("main table a.button").first.click()
     page.wait_for_url("**/roleplay/grading/*")
     for field in page.locator("input[type=number]").all():
         field.fill(field.get_attribute("max") or "2")
