@@ -86,6 +86,7 @@ def test_hr_filters_sees_expiring_and_exports(browser: Any, live_server: str) ->
     names = page.locator("table.matrix tbody th").all_inner_texts()
     assert names and "王小雨" not in names
     screenshot(page, "hr-dashboard-zh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     page.locator("#f-exp").fill("30")
     page.get_by_role("button", name="筛选").click()
     assert page.locator("table.matrix").count() == 1
