@@ -71,7 +71,6 @@ def test_another_trainees_attempt_is_404(trainee: FlaskClient, app: Flask) -> No
 def test_grading_and_banks_are_for_instructors(trainee: FlaskClient) -> None:
     for path in [
         "/grading/",
-        "/grading/quizzes",
         "/quizzes/banks/",
         "/quizzes/basics-quiz/analysis",
     ]:

@@ -79,10 +79,10 @@ def test_unknown_scenario_and_other_peoples_sessions_are_404(trainee: FlaskClien
 
 
 def test_grading_queue_is_for_instructors(trainee: FlaskClient, app: Flask) -> None:
-    assert trainee.get("/roleplay/grading/").status_code == 403
+    assert trainee.get("/grading/").status_code == 403
     assert trainee.get("/roleplay/test-call/analytics").status_code == 403
     trainee.post("/logout")
     make_user("teacher@example.com", (Role.INSTRUCTOR,))
     login(trainee, "teacher@example.com")
-    assert trainee.get("/roleplay/grading/").status_code == 200
+    assert trainee.get("/grading/").status_code == 200
     assert trainee.get("/roleplay/test-call/analytics").status_code == 200

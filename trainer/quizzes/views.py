@@ -188,17 +188,6 @@ def quiz_analysis(slug: str) -> str:
     return render_template("quizzes/analysis.html", quiz=quiz, items=analysis.quiz_report(quiz.id))
 
 
-@bp.route("/grading/quizzes")
-@role_required(*STAFF)
-def grading() -> str:
-    items = services.grading_queue()
-    names = {
-        u.id: u.display_name
-        for u in db.session.scalars(db.select(User).where(User.id.in_({i.user_id for i in items})))
-    }
-    return render_template("quizzes/grading.html", items=items, names=names)
-
-
 @bp.route("/grading/attempt/<int:attempt_id>/<int:position>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def grade(attempt_id: int, position: int) -> str | BaseResponse:

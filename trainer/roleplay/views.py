@@ -156,17 +156,6 @@ def _debrief_page(session: PlaySession, template: str, **extra: object) -> str:
     )
 
 
-@bp.route("/grading/")
-@role_required(*STAFF)
-def grading() -> str:
-    items = services.grading_queue()
-    names = {
-        u.id: u.display_name
-        for u in db.session.scalars(db.select(User).where(User.id.in_({i.user_id for i in items})))
-    }
-    return render_template("roleplay/grading.html", items=items, names=names)
-
-
 @bp.route("/grading/<int:session_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def grade(session_id: int) -> str | Response:
