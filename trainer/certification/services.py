@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from ..auth.models import Role, Team, User, UserRole
@@ -254,13 +254,8 @@ def revoke(certificate: Certificate, by: User, reason: str) -> None:
 def status_of(standing: Standing | None, now: datetime | None = None) -> Status:
     if standing is None:
         return Status.NOT_STARTED
-    now = now or utcnow()
-    if standing.state == Status.CERTIFIED and standing.expires_at is not None:
-        if standing.expires_at <= now:
-            return Status.EXPIRED
-        if standing.renew_from is not None and standing.renew_from <= now:
-            return Status.EXPIRING
-    return Status(standing.state)
+    row = (standing.state, standing.expires_at, standing.renew_from, standing.certificate_id)
+    return _status_from(row, now or utcnow())
 
 
 def certificate_status(certificate: Certificate, now: datetime | None = None) -> str:
@@ -469,52 +464,83 @@ def dashboard(filters: Filters, page: int = 1, now: datetime | None = None) -> D
     return Dashboard(rows, total, page, pages, counts, shares)
 
 
-def export_rows(filters: Filters, now: datetime | None = None) -> Iterator[list[Any]]:
-    """Every row the filters select (not just one page), streamed in chunks."""
+def export_rows(
+    filters: Filters, now: datetime | None = None, chunk: int = 2000
+) -> Iterator[list[Any]]:
+    """Every row the filters select (not just one page), streamed chunk by chunk.
+
+    Plain columns, not ORM objects (the export needs no relationships), and keyset paging on
+    (name, id), so each chunk costs the same three queries however far into the list it is.
+    """
     now = now or utcnow()
     people = _people(filters, now).subquery()
     certifications = all_certifications()
     if filters.certification_id:
         certifications = [c for c in certifications if c.id == filters.certification_id]
-    offset = 0
+    after: tuple[str, int] | None = None
     while True:
-        users = db.session.execute(
-            select(User, Team.name)
+        stmt = (
+            select(User.id, User.display_name, User.email, Team.name)
             .outerjoin(Team, Team.id == User.team_id)
             .where(User.id.in_(select(people.c.id)))
             .order_by(User.display_name, User.id)
-            .limit(1000)
-            .offset(offset)
-        ).all()
+            .limit(chunk)
+        )
+        if after is not None:
+            stmt = stmt.where(tuple_(User.display_name, User.id) > tuple_(*after))
+        users = db.session.execute(stmt).all()
         if not users:
             return
-        ids = [u.id for u, _ in users]
+        ids = [row[0] for row in users]
         standings = {
-            (s.user_id, s.certification_id): s
-            for s in db.session.scalars(select(Standing).where(Standing.user_id.in_(ids)))
-        }
-        codes = {
-            c.id: c.code
-            for c in db.session.scalars(
-                select(Certificate).where(
-                    Certificate.id.in_(
-                        [s.certificate_id for s in standings.values() if s.certificate_id]
-                    )
-                )
+            (u, c): (state, expires, renew, cert_id)
+            for u, c, state, expires, renew, cert_id in db.session.execute(
+                select(
+                    Standing.user_id,
+                    Standing.certification_id,
+                    Standing.state,
+                    Standing.expires_at,
+                    Standing.renew_from,
+                    Standing.certificate_id,
+                ).where(Standing.user_id.in_(ids))
             )
         }
-        for user, team in users:
+        cert_ids = [v[3] for v in standings.values() if v[3]]
+        codes = (
+            dict(
+                db.session.execute(
+                    select(Certificate.id, Certificate.code).where(Certificate.id.in_(cert_ids))
+                ).all()
+            )
+            if cert_ids
+            else {}
+        )
+        for user_id, name, email, team in users:
             for cert in certifications:
-                s = standings.get((user.id, cert.id))
+                found = standings.get((user_id, cert.id))
+                status = _status_from(found, now)
                 yield [
-                    user.display_name,
-                    user.email,
+                    name,
+                    email,
                     team or "",
                     cert.id,
                     cert.name_zh,
                     cert.name_en,
-                    status_of(s, now).value,
-                    s.expires_at.date().isoformat() if s and s.expires_at else "",
-                    codes.get(s.certificate_id, "") if s and s.certificate_id else "",
+                    status.value,
+                    found[1].date().isoformat() if found and found[1] else "",
+                    codes.get(found[3], "") if found and found[3] else "",
                 ]
-        offset += 1000
+        after = (users[-1][1], users[-1][0])
+
+
+def _status_from(found: tuple[Any, ...] | None, now: datetime) -> Status:
+    """status_of for a (state, expires_at, renew_from, certificate_id) row."""
+    if found is None:
+        return Status.NOT_STARTED
+    state, expires, renew, _certificate = found
+    if state == Status.CERTIFIED and expires is not None:
+        if expires <= now:
+            return Status.EXPIRED
+        if renew is not None and renew <= now:
+            return Status.EXPIRING
+    return Status(state)
