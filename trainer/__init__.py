@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .assignments import bp as assignments_bp
     from .auth import admin_bp
     from .auth import bp as auth_bp
+    from .authoring import bp as authoring_bp
     from .certification import bp as certification_bp
     from .competency import bp as competency_bp
     from .home import bp as home_bp
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(certification_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(authoring_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)

@@ -32,7 +32,9 @@ def _both(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
-def export_content(root: Path, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def export_content(
+    root: Path, progress: Callable[[int], None] | None = None, lessons_only: bool = False
+) -> dict[str, int]:
     root.mkdir(parents=True, exist_ok=True)
     counts = {"lessons": 0, "questions": 0, "scenarios": 0}
     _competencies(root)
@@ -80,35 +82,42 @@ def export_content(root: Path, progress: Callable[[int], None] | None = None) ->
         .where(Lesson.archived.is_(False))
     ).all()
     for lesson, version in rows:
-        for text in version.texts:
-            front = {
-                "id": lesson.id,
-                "lang": text.lang,
-                "module": lesson.module_id,
-                "order": lesson.position,
-                "minutes": version.minutes,
-                "title": text.title,
-                "competencies": version.competencies,
-                "sources": version.sources,
-                "objectives": text.objectives,
-                "key_terms": text.key_terms,
-                "summary": text.summary,
-            }
+        for lang, text in lesson_files(lesson, version).items():
             path = (
-                root
-                / "modules"
-                / lesson.module_id
-                / f"{lesson.position:02d}-{lesson.id}.{text.lang}.md"
+                root / "modules" / lesson.module_id / f"{lesson.position:02d}-{lesson.id}.{lang}.md"
             )
-            path.write_text(f"---\n{_dump(front)}---\n\n{text.body_md}\n", encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
         counts["lessons"] += 1
         if progress:
             progress(1)
+    if lessons_only:  # enough to check a lesson against the course (authoring)
+        return counts
     counts["questions"] = _questions(root)
     _quizzes(root)
     counts["scenarios"] = _scenarios(root)
     _certifications(root)
     return counts
+
+
+def lesson_files(lesson: Lesson, version: LessonVersion) -> dict[str, str]:
+    """A lesson version as the text of its two files, exactly as content/ holds them."""
+    files = {}
+    for text in version.texts:
+        front = {
+            "id": lesson.id,
+            "lang": text.lang,
+            "module": lesson.module_id,
+            "order": lesson.position,
+            "minutes": version.minutes,
+            "title": text.title,
+            "competencies": version.competencies,
+            "sources": version.sources,
+            "objectives": text.objectives,
+            "key_terms": text.key_terms,
+            "summary": text.summary,
+        }
+        files[text.lang] = f"---\n{_dump(front)}---\n\n{text.body_md}\n"
+    return files
 
 
 def _competencies(root: Path) -> None:

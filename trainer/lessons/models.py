@@ -79,6 +79,8 @@ class LessonVersion(Base):
     sources: Mapped[list[str]] = mapped_column(JSON)
     competencies: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who published it in the browser (None for versions loaded from content files).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     texts: Mapped[list[LessonText]] = relationship(
         cascade="all, delete-orphan", order_by="LessonText.lang"

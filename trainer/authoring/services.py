@@ -1,0 +1,210 @@
+"""Authoring lessons in the browser: drafts, checking with the content checker, publishing a new
+version, history with diffs, and restoring an old version.
+
+Checking and publishing go through the same files and checker as `trainer load-content`: the
+course is exported to a scratch folder, the edited lesson's two files replace the published
+ones, and the whole tree is checked; publishing loads that tree, which adds one new version of
+the edited lesson and leaves every other lesson and every learner's record untouched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import and_, select
+
+from ..auth.models import User
+from ..auth.services import audit
+from ..content import Problem
+from ..content_export import export_content, lesson_files
+from ..content_tree import check_tree, read_tree
+from ..database import utcnow
+from ..extensions import db
+from ..lessons.models import Lesson, LessonText, LessonVersion
+from ..lessons.services import load_course
+from .models import Draft
+
+LANGS = ("zh", "en")
+
+
+class AuthoringError(Exception):
+    def __init__(self, message: LazyString | str, problems: list[Problem] | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.problems = problems or []
+
+
+def get_lesson(lesson_id: str) -> tuple[Lesson, LessonVersion]:
+    row = db.session.execute(
+        select(Lesson, LessonVersion)
+        .join(
+            LessonVersion,
+            and_(LessonVersion.lesson_id == Lesson.id, LessonVersion.number == Lesson.version),
+        )
+        .where(Lesson.id == lesson_id, Lesson.archived.is_(False))
+    ).first()
+    if row is None:
+        raise LookupError(lesson_id)
+    return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class Editing:
+    lesson: Lesson
+    files: dict[str, str]  # what the editor shows: the draft if there is one, else published
+    draft: Draft | None
+    published_by: User | None
+    published_at: datetime
+
+
+def editing(lesson_id: str) -> Editing:
+    lesson, version = get_lesson(lesson_id)
+    draft = db.session.scalar(select(Draft).where(Draft.kind == "lesson", Draft.key == lesson_id))
+    files = dict(draft.files) if draft else lesson_files(lesson, version)
+    author = db.session.get(User, version.author_id) if version.author_id else None
+    return Editing(lesson, files, draft, author, version.created_at)
+
+
+def _file_names(lesson: Lesson) -> dict[str, str]:
+    return {
+        lang: f"modules/{lesson.module_id}/{lesson.position:02d}-{lesson.id}.{lang}.md"
+        for lang in LANGS
+    }
+
+
+def check(lesson_id: str, files: dict[str, str]) -> list[Problem]:
+    """Every problem the content checker finds with these files in place of the published ones."""
+    lesson, _version = get_lesson(lesson_id)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        export_content(root, lessons_only=True)
+        names = _file_names(lesson)
+        for lang in LANGS:
+            (root / names[lang]).write_text(files.get(lang, ""), encoding="utf-8")
+        problems = check_tree(root)
+        # Report paths as the author knows them (content/modules/...), not the scratch folder.
+        return [Problem(p.path.replace(scratch + "/", ""), p.line, p.message) for p in problems]
+
+
+def save_draft(lesson_id: str, files: dict[str, str], revision: int | None, user: User) -> Draft:
+    """Keep work in progress; refuse to overwrite someone else's newer save."""
+    _lesson, version = get_lesson(lesson_id)
+    draft = db.session.scalar(select(Draft).where(Draft.kind == "lesson", Draft.key == lesson_id))
+    if draft is not None and revision != draft.revision:
+        raise AuthoringError(
+            _l(
+                "This draft was changed by %(who)s at %(when)s. Reload the page to see their "
+                "changes before saving yours.",
+                who=draft.author.display_name if draft.author else "?",
+                when=draft.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        )
+    if draft is None:
+        draft = Draft(
+            kind="lesson", key=lesson_id, files={}, base_version=version.number, revision=0
+        )
+        db.session.add(draft)
+    draft.files = {lang: files.get(lang, "") for lang in LANGS}
+    draft.author_id, draft.updated_at = user.id, utcnow()
+    draft.revision += 1
+    db.session.commit()
+    return draft
+
+
+def publish(lesson_id: str, files: dict[str, str], base_version: int, user: User) -> int:
+    """Publish the files as the lesson's next version; returns its number."""
+    lesson, version = get_lesson(lesson_id)
+    if version.number != base_version:
+        author = db.session.get(User, version.author_id) if version.author_id else None
+        raise AuthoringError(
+            _l(
+                "Version %(n)d was published by %(who)s at %(when)s while you were editing. "
+                "Reload the page and apply your changes to it.",
+                n=version.number,
+                who=author.display_name if author else "?",
+                when=version.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        )
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        export_content(root, lessons_only=True)
+        names = _file_names(lesson)
+        for lang in LANGS:
+            (root / names[lang]).write_text(files.get(lang, ""), encoding="utf-8")
+        problems = check_tree(root)
+        if problems:
+            raise AuthoringError(
+                _l("The lesson was not published: fix the problems below."),
+                [Problem(p.path.replace(scratch + "/", ""), p.line, p.message) for p in problems],
+            )
+        report = load_course(read_tree(root).course)
+    lesson, version = get_lesson(lesson_id)
+    if lesson_id in report.updated:
+        version.author_id = user.id
+        audit(user, "lesson.publish", lesson_id, version=version.number)
+    draft = db.session.scalar(select(Draft).where(Draft.kind == "lesson", Draft.key == lesson_id))
+    if draft is not None:
+        db.session.delete(draft)
+    db.session.commit()
+    return version.number
+
+
+def discard_draft(lesson_id: str) -> None:
+    draft = db.session.scalar(select(Draft).where(Draft.kind == "lesson", Draft.key == lesson_id))
+    if draft is not None:
+        db.session.delete(draft)
+        db.session.commit()
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    created_at: datetime
+    author: str
+    title: str
+
+
+def history(lesson_id: str, lang: str) -> list[VersionRow]:
+    rows = db.session.execute(
+        select(LessonVersion, LessonText.title, User.display_name)
+        .join(LessonText, and_(LessonText.version_id == LessonVersion.id, LessonText.lang == lang))
+        .outerjoin(User, User.id == LessonVersion.author_id)
+        .where(LessonVersion.lesson_id == lesson_id)
+        .order_by(LessonVersion.number.desc())
+    ).all()
+    return [VersionRow(v.number, v.created_at, name or "", title) for v, title, name in rows]
+
+
+def _version_files(lesson_id: str, number: int) -> dict[str, str]:
+    lesson = db.session.get(Lesson, lesson_id)
+    version = db.session.scalar(
+        select(LessonVersion).where(
+            LessonVersion.lesson_id == lesson_id, LessonVersion.number == number
+        )
+    )
+    if lesson is None or version is None:
+        raise LookupError(number)
+    return lesson_files(lesson, version)
+
+
+def diff(lesson_id: str, a: int, b: int, lang: str) -> Markup:
+    """A side-by-side diff of one language of two versions (difflib escapes the text)."""
+    left = _version_files(lesson_id, a)[lang].splitlines()
+    right = _version_files(lesson_id, b)[lang].splitlines()
+    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+        left, right, f"v{a}", f"v{b}", context=True, numlines=2
+    )
+    return Markup(table)
+
+
+def restore(lesson_id: str, number: int, user: User) -> int:
+    """Publish an old version's text as the newest version (history is never rewritten)."""
+    _lesson, current = get_lesson(lesson_id)
+    return publish(lesson_id, _version_files(lesson_id, number), current.number, user)

@@ -1,0 +1,174 @@
+"""Editing lessons in the browser: both languages side by side, preview, check, draft,
+publish, history, diff and restore."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import and_, select
+from werkzeug.wrappers import Response
+
+from ..auth.access import role_required
+from ..auth.models import Role
+from ..content import Problem
+from ..extensions import db
+from ..i18n import current_language
+from ..lessons.models import Lesson, LessonText, LessonVersion, Module
+from ..markup import render_markdown
+from . import services
+
+bp = Blueprint("authoring", __name__, url_prefix="/authoring", template_folder="templates")
+EDITORS = (Role.INSTRUCTOR, Role.ADMIN)
+MAX_FILE = 200_000
+
+
+def _files() -> dict[str, str]:
+    return {
+        lang: (request.form.get(f"file_{lang}") or "")[:MAX_FILE].replace("\r\n", "\n")
+        for lang in services.LANGS
+    }
+
+
+def _by_language(problems: list[Problem]) -> dict[str, list[Problem]]:
+    out: dict[str, list[Problem]] = {"zh": [], "en": [], "other": []}
+    for problem in problems:
+        lang = (
+            "zh"
+            if problem.path.endswith(".zh.md")
+            else "en"
+            if problem.path.endswith(".en.md")
+            else "other"
+        )
+        out[lang].append(problem)
+    return out
+
+
+@bp.route("/lessons")
+@role_required(*EDITORS)
+def lessons() -> str:
+    lang = current_language()
+    rows = db.session.execute(
+        select(Lesson.id, Lesson.version, LessonText.title, Module.title_zh, Module.title_en)
+        .join(
+            LessonVersion,
+            and_(LessonVersion.lesson_id == Lesson.id, LessonVersion.number == Lesson.version),
+        )
+        .join(LessonText, and_(LessonText.version_id == LessonVersion.id, LessonText.lang == lang))
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.archived.is_(False))
+        .order_by(Module.position, Lesson.position)
+    ).all()
+    drafts = set(
+        db.session.scalars(select(services.Draft.key).where(services.Draft.kind == "lesson"))
+    )
+    return render_template("authoring/lessons.html", rows=rows, drafts=drafts, lang=lang)
+
+
+@bp.route("/lessons/<lesson_id>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit(lesson_id: str) -> str | Response:
+    try:
+        state = services.editing(lesson_id)
+    except LookupError:
+        abort(404)
+    form = FlaskForm()
+    files = state.files
+    problems: list[Problem] = []
+    checked = False
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        files = _files()
+        action = request.form.get("action")
+        try:
+            if action == "check":
+                problems, checked = services.check(lesson_id, files), True
+            elif action == "draft":
+                services.save_draft(
+                    lesson_id, files, request.form.get("revision", type=int), current_user
+                )
+                flash(_("Draft saved. Learners still see the published version."), "success")
+                return redirect(url_for("authoring.edit", lesson_id=lesson_id))
+            elif action == "publish":
+                number = services.publish(
+                    lesson_id, files, request.form.get("base", type=int) or 0, current_user
+                )
+                flash(_("Published as version %(n)d.", n=number), "success")
+                return redirect(url_for("authoring.edit", lesson_id=lesson_id))
+            elif action == "discard":
+                services.discard_draft(lesson_id)
+                flash(_("Draft discarded."), "info")
+                return redirect(url_for("authoring.edit", lesson_id=lesson_id))
+        except services.AuthoringError as exc:
+            flash(str(exc.message), "error")
+            problems = exc.problems
+        state = services.editing(lesson_id)
+    return render_template(
+        "authoring/edit.html",
+        state=state,
+        files=files,
+        form=form,
+        problems=_by_language(problems),
+        checked=checked,
+        version=state.lesson.version,
+        lang=current_language(),
+    )
+
+
+@bp.route("/preview", methods=["POST"])
+@role_required(*EDITORS)
+def preview() -> Response:
+    """The body of a lesson file rendered and sanitised exactly as the lesson page does."""
+    text = (request.form.get("text") or "")[:MAX_FILE]
+    body = (
+        text.split("\n---", 1)[1].split("\n", 1)[1]
+        if text.startswith("---") and "\n---" in text[3:]
+        else text
+    )
+    return jsonify(html=render_markdown(body))
+
+
+@bp.route("/lessons/<lesson_id>/history")
+@role_required(*EDITORS)
+def history(lesson_id: str) -> str:
+    asked = request.args.get("lang") or ""
+    lang = asked if asked in ("zh", "en") else current_language()
+    versions = services.history(lesson_id, lang)
+    if not versions:
+        abort(404)
+    a = request.args.get("a", type=int)
+    b = request.args.get("b", type=int)
+    table = None
+    if a and b:
+        try:
+            table = services.diff(lesson_id, a, b, lang)
+        except LookupError:
+            abort(404)
+    return render_template(
+        "authoring/history.html",
+        lesson_id=lesson_id,
+        versions=versions,
+        table=table,
+        a=a,
+        b=b,
+        diff_lang=lang,
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/lessons/<lesson_id>/restore/<int:number>", methods=["POST"])
+@role_required(*EDITORS)
+def restore(lesson_id: str, number: int) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        new = services.restore(lesson_id, number, current_user)
+    except LookupError:
+        abort(404)
+    except services.AuthoringError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("authoring.history", lesson_id=lesson_id))
+    flash(_("Version %(old)d restored as version %(new)d.", old=number, new=new), "success")
+    return redirect(url_for("authoring.history", lesson_id=lesson_id))
