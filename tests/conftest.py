@@ -170,3 +170,20 @@ def real_course(app: Flask) -> None:
     from trainer.lessons.services import load_course
 
     load_course(read_course(REAL_CONTENT))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many tests ran on each database and in the browser, so CI shows they ran."""
+    passed = terminalreporter.stats.get("passed", [])
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres = sum(1 for r in passed if "postgresql" in r.nodeid)
+    sqlite = sum(1 for r in passed if "sqlite" in r.nodeid)
+    browser = sum(1 for r in passed if "tests/browser/" in r.nodeid)
+    terminalreporter.write_sep("-", "suites")
+    terminalreporter.write_line(f"SQLite tests passed:     {sqlite}")
+    terminalreporter.write_line(
+        f"PostgreSQL tests passed: {postgres}"
+        + ("" if PG_URL else "  (TEST_DATABASE_URL not set: PostgreSQL suite not run)")
+    )
+    terminalreporter.write_line(f"Browser tests passed:    {browser}")
+    terminalreporter.write_line(f"Skipped:                 {len(skipped)}")
