@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -208,3 +209,108 @@ def restore(lesson_id: str, number: int, user: User) -> int:
     """Publish an old version's text as the newest version (history is never rewritten)."""
     _lesson, current = get_lesson(lesson_id)
     return publish(lesson_id, _version_files(lesson_id, number), current.number, user)
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def _scenario_checker() -> tuple[set[str], dict[str, Any]]:
+    """The competency ids and phrase list the scenario checker needs."""
+    from flask import current_app
+
+    from ..competency.models import Competency
+    from ..phrases import load_phrases
+
+    competencies = set(db.session.scalars(select(Competency.id)))
+    phrases = load_phrases(Path(current_app.config["TRAINER_CONTENT_DIR"]), [])
+    return competencies, phrases
+
+
+def scenario_text(key: str) -> tuple[str, int, Draft | None]:
+    """(YAML to edit, published version id, draft) for a scenario."""
+    import yaml
+
+    from ..roleplay.models import Scenario
+
+    row = db.session.scalar(
+        select(Scenario).where(Scenario.key == key, Scenario.archived.is_(False))
+    )
+    if row is None:
+        raise LookupError(key)
+    draft = db.session.scalar(select(Draft).where(Draft.kind == "scenario", Draft.key == key))
+    text = (
+        draft.files["yaml"]
+        if draft
+        else yaml.safe_dump(row.data, allow_unicode=True, sort_keys=False, width=100)
+    )
+    return text, row.id, draft
+
+
+def check_scenario_text(key: str, text: str) -> tuple[Any, list[Problem]]:
+    """(the checked scenario or None, every problem) for YAML text, as the file checker does."""
+    from ..content import parse_yaml
+    from ..roleplay.loader import check_scenario
+
+    problems: list[Problem] = []
+    shown = f"content/roleplays/{key}.yml"
+    doc = parse_yaml(text, shown, problems)
+    if doc is None:
+        return None, problems
+    competencies, phrases = _scenario_checker()
+    scenario = check_scenario(doc, key, competencies, phrases, problems)
+    return scenario, sorted(set(problems))
+
+
+def save_scenario_draft(key: str, text: str, revision: int | None, user: User) -> Draft:
+    _text, version_id, draft = scenario_text(key)
+    if draft is not None and revision != draft.revision:
+        raise AuthoringError(
+            _l(
+                "This draft was changed by %(who)s at %(when)s. Reload the page to see their "
+                "changes before saving yours.",
+                who=draft.author.display_name if draft.author else "?",
+                when=draft.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        )
+    if draft is None:
+        draft = Draft(kind="scenario", key=key, files={}, base_version=version_id, revision=0)
+        db.session.add(draft)
+    draft.files = {"yaml": text}
+    draft.author_id, draft.updated_at = user.id, utcnow()
+    draft.revision += 1
+    db.session.commit()
+    return draft
+
+
+def publish_scenario(key: str, text: str, base_version: int, user: User) -> None:
+    """Publish the YAML as the scenario's new version; sessions keep the version they played."""
+    from ..roleplay.loader import ScenarioDef
+    from ..roleplay.models import Scenario
+    from ..roleplay.services import load_scenarios
+
+    _text, version_id, _draft = scenario_text(key)
+    if version_id != base_version:
+        raise AuthoringError(
+            _l(
+                "Someone published this scenario while you were editing. "
+                "Reload the page and apply your changes to it."
+            )
+        )
+    scenario, problems = check_scenario_text(key, text)
+    if problems or scenario is None:
+        raise AuthoringError(
+            _l("The scenario was not published: fix the problems below."), problems
+        )
+    current = db.session.scalars(
+        select(Scenario).where(Scenario.archived.is_(False)).order_by(Scenario.position)
+    ).all()
+    defs = [
+        scenario if row.key == key else ScenarioDef(row.key, row.data, row.max_points)
+        for row in current
+    ]
+    load_scenarios(defs)
+    audit(user, "scenario.publish", key)
+    draft = db.session.scalar(select(Draft).where(Draft.kind == "scenario", Draft.key == key))
+    if draft is not None:
+        db.session.delete(draft)
+    db.session.commit()

@@ -172,3 +172,147 @@ def restore(lesson_id: str, number: int) -> Response:
         return redirect(url_for("authoring.history", lesson_id=lesson_id))
     flash(_("Version %(old)d restored as version %(new)d.", old=number, new=new), "success")
     return redirect(url_for("authoring.history", lesson_id=lesson_id))
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def _scenario_or_404(key: str) -> tuple[str, int, services.Draft | None]:
+    try:
+        return services.scenario_text(key)
+    except LookupError:
+        abort(404)
+
+
+@bp.route("/scenarios")
+@role_required(*EDITORS)
+def scenarios() -> str:
+    from ..roleplay.models import Scenario
+
+    rows = db.session.scalars(
+        select(Scenario).where(Scenario.archived.is_(False)).order_by(Scenario.position)
+    ).all()
+    drafts = set(
+        db.session.scalars(select(services.Draft.key).where(services.Draft.kind == "scenario"))
+    )
+    return render_template(
+        "authoring/scenarios.html", rows=rows, drafts=drafts, lang=current_language()
+    )
+
+
+@bp.route("/scenarios/<key>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_scenario(key: str) -> str | Response:
+    import yaml
+
+    from ..roleplay.services import choice_counts
+    from .graph import draw
+
+    text, version_id, draft = _scenario_or_404(key)
+    form = FlaskForm()
+    problems: list[Problem] = []
+    checked = False
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        text = (request.form.get("yaml") or "")[:MAX_FILE].replace("\r\n", "\n")
+        action = request.form.get("action")
+        try:
+            if action == "check":
+                problems, checked = services.check_scenario_text(key, text)[1], True
+            elif action == "draft":
+                services.save_scenario_draft(
+                    key, text, request.form.get("revision", type=int), current_user
+                )
+                flash(_("Draft saved. Learners still play the published version."), "success")
+                return redirect(url_for("authoring.edit_scenario", key=key))
+            elif action == "publish":
+                services.publish_scenario(
+                    key, text, request.form.get("base", type=int) or 0, current_user
+                )
+                flash(
+                    _("Published. New calls use this version; calls already played keep theirs."),
+                    "success",
+                )
+                return redirect(url_for("authoring.edit_scenario", key=key))
+        except services.AuthoringError as exc:
+            flash(str(exc.message), "error")
+            problems = exc.problems
+        _text, version_id, draft = _scenario_or_404(key)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    graph = draw(data, choice_counts(key)) if isinstance(data, dict) else None
+    return render_template(
+        "authoring/scenario.html",
+        key=key,
+        text=text,
+        form=form,
+        problems=problems,
+        checked=checked,
+        graph=graph,
+        draft=draft,
+        version_id=version_id,
+    )
+
+
+@bp.route("/scenarios/<key>/preview")
+@role_required(*EDITORS)
+def preview_scenario(key: str) -> str:
+    """Play the scenario (its draft, if there is one) as a trainee would; nothing is recorded:
+    where the call is and the mood travel in the address, not in the database."""
+    import yaml
+
+    from ..roleplay import engine
+    from ..roleplay.presentation import t
+
+    text, _version, _draft = _scenario_or_404(key)
+    data = yaml.safe_load(text)
+    scenario, _problems = services.check_scenario_text(key, text)
+    if scenario is None:
+        flash(_("The draft has problems; fix them before previewing."), "error")
+        abort(400)
+    lang = current_language()
+    node_id = request.args.get("node") or data["start"]
+    if node_id not in data["nodes"]:
+        abort(404)
+    mood = request.args.get("mood", type=int)
+    mood = data["persona"]["mood"] if mood is None else engine.clamp_mood(mood)
+    node = data["nodes"][node_id]
+    options = []
+    if "choices" in node:
+        for i, choice in enumerate(node["choices"]):
+            step = engine.choose(data, node_id, i, mood)
+            options.append(
+                {
+                    "reply": t(choice["reply"], lang),
+                    "node": step.next_node,
+                    "mood": step.mood,
+                    "feedback": t(choice["feedback"], lang),
+                    "points": choice["points"],
+                    "critical": choice.get("critical"),
+                }
+            )
+    nxt = None
+    if "free_text" in node:
+        nxt = {
+            "node": node["free_text"]["next"],
+            "prompt": t(node["free_text"]["prompt"], lang),
+            "model": t(node["free_text"]["model_answer"], lang),
+        }
+    return render_template(
+        "authoring/preview.html",
+        key=key,
+        data=data,
+        node=node,
+        node_id=node_id,
+        mood=mood,
+        options=options,
+        free=nxt,
+        lang=lang,
+        ending=node.get("ending"),
+        debrief=t(node.get("debrief"), lang),
+        customer=t(node["customer"], lang),
+        direction=t(node.get("direction"), lang),
+    )
