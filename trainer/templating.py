@@ -32,6 +32,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("competency.teams", _l("Team skills"), frozenset({Role.INSTRUCTOR, Role.HR})),
     NavItem("authoring.lessons", _l("Edit lessons"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("authoring.scenarios", _l("Edit scenarios"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    NavItem(
+        "authoring.question_list", _l("Edit questions"), frozenset({Role.INSTRUCTOR, Role.ADMIN})
+    ),
     NavItem("assignments.index", _l("Assignments"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("quizzes.banks", _l("Question banks"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("lessons.search", _l("Search"), frozenset(Role)),

@@ -17,7 +17,8 @@ from ..extensions import db
 from ..i18n import current_language
 from ..lessons.models import Lesson, LessonText, LessonVersion, Module
 from ..markup import render_markdown
-from . import services
+from ..quizzes.types import TYPES
+from . import questions, services
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring", template_folder="templates")
 EDITORS = (Role.INSTRUCTOR, Role.ADMIN)
@@ -316,3 +317,161 @@ def preview_scenario(key: str) -> str:
         customer=t(node["customer"], lang),
         direction=t(node.get("direction"), lang),
     )
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+def _question_or_404(question_id: int) -> questions.Question:
+    question = db.session.get(questions.Question, question_id)
+    if question is None or question.archived:
+        abort(404)
+    return question
+
+
+def _form_context(raw: dict[str, object], bank: str) -> dict[str, object]:
+    from ..competency.models import Competency
+
+    return {
+        "raw": raw,
+        "bank": bank,
+        "lessons": sorted(questions.lessons_map()),
+        "competencies": list(db.session.scalars(select(Competency).order_by(Competency.position))),
+        "banks": list(
+            db.session.scalars(select(questions.QuestionBank).order_by(questions.QuestionBank.slug))
+        ),
+        "limits": {
+            "options": questions.MAX_OPTIONS,
+            "pairs": questions.MAX_PAIRS,
+            "steps": questions.MAX_STEPS,
+            "criteria": questions.MAX_CRITERIA,
+        },
+        "lang": current_language(),
+        "form": FlaskForm(),
+    }
+
+
+@bp.route("/questions")
+@role_required(*EDITORS)
+def question_list() -> str:
+    banks = db.session.scalars(
+        select(questions.QuestionBank).order_by(questions.QuestionBank.slug)
+    ).all()
+    slug = request.args.get("bank") or (banks[0].slug if banks else "")
+    bank = next((b for b in banks if b.slug == slug), None)
+    rows = (
+        db.session.scalars(
+            select(questions.Question)
+            .where(
+                questions.Question.bank_id == (bank.id if bank else 0),  # type: ignore[arg-type]
+                questions.Question.archived.is_(False),
+            )
+            .order_by(questions.Question.lesson_id, questions.Question.key)
+        ).all()
+        if bank
+        else []
+    )
+    return render_template(
+        "authoring/questions.html",
+        banks=banks,
+        bank=bank,
+        rows=rows,
+        types=questions.AUTHORABLE,
+        labels={k: str(v.label) for k, v in TYPES.items()},
+        form=FlaskForm(),
+        lang=current_language(),
+    )
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def question_new() -> str | Response:
+    kind = request.values.get("type", "")
+    bank = request.values.get("bank", "")
+    if kind not in questions.AUTHORABLE:
+        abort(404)
+    raw: dict[str, object] = {"type": kind, "difficulty": 2, "points": 1, "source": "practice"}
+    problems: list[Problem] = []
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        raw = questions.raw_from_form(request.form)
+        try:
+            question = questions.save(raw, bank, current_user)
+        except questions.QuestionError as exc:
+            flash(str(exc.message), "error")
+            problems = exc.problems
+        else:
+            flash(_("Question saved."), "success")
+            return redirect(url_for("authoring.question_preview", question_id=question.id))
+    return render_template(
+        "authoring/question_form.html", problems=problems, editing=None, **_form_context(raw, bank)
+    )
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def question_edit(question_id: int) -> str | Response:
+    question = _question_or_404(question_id)
+    bank = db.session.get(questions.QuestionBank, question.bank_id)
+    raw = questions.raw_of(question)
+    problems: list[Problem] = []
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        raw = questions.raw_from_form(request.form)
+        try:
+            saved = questions.save(raw, bank.slug if bank else "", current_user, replacing=question)
+        except questions.QuestionError as exc:
+            flash(str(exc.message), "error")
+            problems = exc.problems
+        else:
+            flash(_("Saved as a new version; answers given so far keep the old one."), "success")
+            return redirect(url_for("authoring.question_preview", question_id=saved.id))
+    return render_template(
+        "authoring/question_form.html",
+        problems=problems,
+        editing=question,
+        **_form_context(raw, bank.slug if bank else ""),
+    )
+
+
+@bp.route("/questions/<int:question_id>/preview")
+@role_required(*EDITORS)
+def question_preview(question_id: int) -> str:
+    question = db.session.get(questions.Question, question_id)
+    if question is None:
+        abort(404)
+    lang = current_language()
+    return render_template(
+        "authoring/question_preview.html",
+        question=question,
+        slot=questions.preview(question, None, lang),
+        lang=lang,
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/questions/<int:question_id>/<action>", methods=["POST"])
+@role_required(*EDITORS)
+def question_action(question_id: int, action: str) -> Response:
+    question = _question_or_404(question_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    bank = db.session.get(questions.QuestionBank, question.bank_id)
+    try:
+        if action == "duplicate":
+            copy = questions.duplicate(question, current_user)
+            flash(_("Duplicated as “%(key)s”.", key=copy.key), "success")
+            return redirect(url_for("authoring.question_edit", question_id=copy.id))
+        if action == "move":
+            questions.move(question, request.form.get("to", ""), current_user)
+            flash(_("Moved."), "success")
+        elif action == "archive":
+            questions.archive(question, current_user)
+            flash(_("Archived. Attempts that used it still show it."), "success")
+        else:
+            abort(404)
+    except questions.QuestionError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("authoring.question_list", bank=bank.slug if bank else None))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..content import LANGS, Located, Problem, Schema, parse_yaml, read_text
 from .models import FeedbackMode
 
@@ -413,3 +415,20 @@ def read_quizzes(
             )
         )
     return quizzes
+
+
+def check_question(
+    raw: dict[str, Any],
+    bank: str,
+    lessons: dict[str, set[str]],
+) -> tuple[QuestionDef | None, list[Problem]]:
+    """Check one question given as a mapping (from a form), with the file checker's rules."""
+    text = yaml.safe_dump({"questions": [raw]}, allow_unicode=True, sort_keys=False)
+    problems: list[Problem] = []
+    doc = parse_yaml(text, "question", problems)
+    if doc is None:
+        return None, problems
+    question = _question(
+        Schema(doc, problems), ("questions", 0), doc.data["questions"][0], bank, lessons
+    )
+    return question, problems
