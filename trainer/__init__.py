@@ -47,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
+    from .api import bp as api_bp
+    from .api.views import tokens_bp
     from .assignments import bp as assignments_bp
     from .auth import admin_bp
     from .auth import bp as auth_bp
@@ -66,6 +68,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(assignments_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)
@@ -104,6 +108,35 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+    @login_manager.request_loader
+    def load_from_token(request: Any) -> User | None:
+        """API calls carry a bearer token instead of a session."""
+        header = request.headers.get("Authorization", "")
+        if not request.path.startswith("/api/") or not header.startswith("Bearer "):
+            return None
+        from .api.services import user_for
+
+        return user_for(header[len("Bearer ") :].strip())
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Any:
+        from flask import jsonify, redirect, request, url_for
+
+        if request.path.startswith("/api/"):
+            response = jsonify(
+                type="about:blank",
+                title="Unauthorized",
+                status=401,
+                detail="Send a valid token as 'Authorization: Bearer <token>'.",
+            )
+            response.status_code = 401
+            response.mimetype = "application/problem+json"
+            return response
+        from flask import flash
+
+        flash(str(login_manager.login_message), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @login_manager.user_loader
     def load_user(user_key: str) -> User | None:

@@ -1,0 +1,219 @@
+"""The JSON API under /api/v1/: the same services and role rules as the pages, bearer tokens
+instead of the session, errors as application/problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..auth.access import any_signed_in, public, role_required
+from ..auth.models import Role
+from ..certification import services as certification
+from ..competency.profile import profile
+from ..i18n import LANGUAGES
+from ..lessons import services as lessons
+from ..quizzes import services as quizzes
+from . import services as tokens_service
+from .openapi import document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _lang() -> str:
+    asked = request.args.get("lang", "")
+    return asked if asked in LANGUAGES else "zh"
+
+
+@bp.route("/openapi.json")
+@public
+def openapi() -> Response:
+    return jsonify(document())
+
+
+@bp.route("/me")
+@any_signed_in
+def me() -> Response:
+    return jsonify(
+        id=current_user.id,
+        email=current_user.email,
+        display_name=current_user.display_name,
+        roles=sorted(r.value for r in current_user.roles),
+        team=current_user.team.name if current_user.team else None,
+    )
+
+
+@bp.route("/lessons")
+@any_signed_in
+def course() -> Response:
+    overview = lessons.course_overview(current_user.id, _lang())
+    if overview is None:
+        return jsonify(modules=[])
+    return jsonify(
+        title=overview.title,
+        percent=overview.percent,
+        modules=[
+            {
+                "id": m.id,
+                "title": m.title,
+                "status": m.status.value,
+                "percent": m.percent,
+                "lessons": [
+                    {
+                        "id": lesson.id,
+                        "title": lesson.title,
+                        "minutes": lesson.minutes,
+                        "status": lesson.status.value,
+                    }
+                    for lesson in m.lessons
+                ],
+            }
+            for m in overview.modules
+        ],
+    )
+
+
+@bp.route("/lessons/<lesson_id>")
+@any_signed_in
+def lesson(lesson_id: str) -> Response:
+    try:
+        page = lessons.lesson_page(lesson_id, current_user.id, _lang())
+    except lessons.LessonNotFound:
+        abort(404)
+    return jsonify(
+        id=page.id,
+        version=page.version,
+        title=page.text.title,
+        objectives=page.text.objectives,
+        key_terms=page.text.key_terms,
+        summary=page.text.summary,
+        body_html=page.text.body_html,
+        minutes=page.minutes,
+        completed=page.completed,
+        competencies=[c.id for c in page.competencies],
+        sources=page.sources,
+    )
+
+
+@bp.route("/quizzes")
+@any_signed_in
+def quiz_list() -> Response:
+    lang = _lang()
+    return jsonify(
+        quizzes=[
+            {
+                "id": s.quiz.slug,
+                "title": s.quiz.title(lang),
+                "attempts_used": s.attempts_used,
+                "attempts_allowed": s.quiz.attempts_allowed,
+                "best_percent": s.best_percent,
+                "passed": s.passed,
+                "awaiting_grading": s.awaiting_grading,
+            }
+            for s in quizzes.quizzes_for(current_user.id)
+        ]
+    )
+
+
+@bp.route("/profile")
+@any_signed_in
+def my_profile() -> Response:
+    data = profile(current_user.id, _lang(), own=False)
+    return jsonify(
+        competencies=[
+            {
+                "id": v.competency.id,
+                "level": v.estimate.level_id,
+                "estimate": v.estimate.score,
+                "confidence": v.estimate.confidence,
+                "evidence": v.estimate.evidence,
+            }
+            for v in data.competencies
+        ]
+    )
+
+
+@bp.route("/certificates")
+@any_signed_in
+def my_certificates() -> Response:
+    standings = certification.standings_of(current_user.id)
+    return jsonify(
+        standings=[
+            {
+                "certification": c.id,
+                "status": certification.status_of(standings.get(c.id)).value,
+                "missing": standings[c.id].missing if c.id in standings else [],
+            }
+            for c in certification.all_certifications()
+        ],
+        certificates=[
+            {
+                "code": c.code,
+                "certification": c.certification_id,
+                "issued": c.issued_at.isoformat(),
+                "expires": c.expires_at.isoformat(),
+                "status": certification.certificate_status(c),
+            }
+            for c in certification.certificates_of(current_user.id)
+        ],
+    )
+
+
+@bp.route("/hr/certifications")
+@role_required(Role.HR, Role.ADMIN)
+def hr_matrix() -> Response:
+    status = request.args.get("status")
+    try:
+        filters = certification.Filters(
+            team_id=request.args.get("team", type=int),
+            certification_id=request.args.get("certification") or None,
+            status=certification.Status(status) if status else None,
+            expiring_days=request.args.get("expiring", type=int),
+        )
+    except ValueError:
+        abort(400)
+    board = certification.dashboard(filters, request.args.get("page", 1, type=int) or 1)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": r.user.id,
+            "name": r.user.display_name,
+            "email": r.user.email,
+            "team": r.team,
+            "certifications": {cid: cell[0].value for cid, cell in r.cells.items()},
+        }
+        for r in board.rows
+    ]
+    return jsonify(
+        total=board.total, page=board.page, pages=board.pages, counts=board.counts, people=rows
+    )
+
+
+# --- managing tokens in the browser ---------------------------------------------------------
+
+tokens_bp = Blueprint("api_tokens", __name__, template_folder="templates")
+
+
+@tokens_bp.route("/account/api-tokens", methods=["GET", "POST"])
+@any_signed_in
+def tokens() -> str | Response | BaseResponse:
+    from flask import flash, redirect, render_template, url_for
+    from flask_babel import gettext as _
+    from flask_wtf import FlaskForm
+
+    services = tokens_service
+
+    form = FlaskForm()
+    secret = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if request.form.get("revoke"):
+            if services.revoke_token(current_user, request.form.get("revoke", type=int) or 0):
+                flash(_("Token revoked."), "success")
+            return redirect(url_for("api_tokens.tokens"))
+        _token, secret = services.create_token(current_user, request.form.get("name", ""))
+    return render_template(
+        "api/tokens.html", tokens=services.tokens_of(current_user), secret=secret, form=form
+    )
