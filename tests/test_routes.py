@@ -10,6 +10,7 @@ PUBLIC_ENDPOINTS = {
     "auth.logout",
     "home.healthz",
     "certification.verify",
+    "api.openapi",
 }
 
 
