@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth import admin_bp
     from .auth import bp as auth_bp
     from .authoring import bp as authoring_bp
+    from .calibration import bp as calibration_bp
     from .certification import bp as certification_bp
     from .competency import bp as competency_bp
     from .home import bp as home_bp
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+    app.register_blueprint(calibration_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)

@@ -29,18 +29,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("certification.mine", _l("Certificates"), frozenset({Role.TRAINEE})),
     NavItem("certification.hr", _l("Certification"), frozenset({Role.HR, Role.ADMIN})),
     NavItem("inbox.index", _l("Grading"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    NavItem("competency.teams", _l("Team skills"), frozenset({Role.INSTRUCTOR, Role.HR})),
-    NavItem("authoring.lessons", _l("Edit lessons"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    NavItem("authoring.scenarios", _l("Edit scenarios"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    NavItem(
-        "authoring.question_list", _l("Edit questions"), frozenset({Role.INSTRUCTOR, Role.ADMIN})
-    ),
     NavItem("assignments.index", _l("Assignments"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
-    NavItem("quizzes.banks", _l("Question banks"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    NavItem("authoring.lessons", _l("Authoring"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
+    NavItem("competency.teams", _l("Team skills"), frozenset({Role.INSTRUCTOR, Role.HR})),
     NavItem("lessons.search", _l("Search"), frozenset(Role)),
     NavItem("admin.users", _l("People"), frozenset({Role.ADMIN})),
-    NavItem("admin.teams", _l("Teams"), frozenset({Role.ADMIN})),
-    NavItem("admin.audit_log", _l("Audit log"), frozenset({Role.ADMIN})),
 ]
 
 
