@@ -14,7 +14,7 @@ from tests.conftest import login, make_user
 from tests.content_factory import make_tree_with_scenario
 from trainer.auth.models import Role
 from trainer.authoring import services
-from trainer.authoring.graph import classify, draw
+from trainer.roleplay.graph import classify, draw
 from trainer.content_tree import load_tree, read_tree
 from trainer.extensions import db
 from trainer.roleplay import services as roleplay
@@ -81,3 +81,28 @@ def test_pages_and_a_preview_that_records_nothing(teacher: object, client: Flask
     make_user()
     login(client, "trainee@example.com")
     assert client.get("/authoring/scenarios").status_code == 403
+
+
+def test_build_a_new_scenario_and_play_it(teacher: object, client: FlaskClient) -> None:
+    login(client, "teacher@example.com")
+    form = client.get("/authoring/scenarios/new?key=parcel-late&lang=en")
+    assert form.status_code == 200 and "id: parcel-late" in form.text
+    text = services.scenario_template("parcel-late")
+    response = client.post(
+        "/authoring/scenarios/new?key=parcel-late", data={"key": "parcel-late", "yaml": text}
+    )
+    assert response.status_code == 302
+    assert (
+        roleplay.get_scenario("parcel-late").data["title"]["en"]
+        == "The parcel that has not arrived"
+    )
+    assert roleplay.get_scenario("test-call") is not None  # the others are untouched
+    again = client.post(
+        "/authoring/scenarios/new?key=parcel-late&lang=en",
+        data={"key": "parcel-late", "yaml": text},
+    )
+    assert "already exists" in again.text
+    trainee = make_user()
+    session = roleplay.start_session(roleplay.get_scenario("parcel-late"), trainee.id)
+    roleplay.choose(session, 0, 0)
+    assert session.node == "ask"

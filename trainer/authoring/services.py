@@ -314,3 +314,36 @@ def publish_scenario(key: str, text: str, base_version: int, user: User) -> None
     if draft is not None:
         db.session.delete(draft)
     db.session.commit()
+
+
+TEMPLATE = Path(__file__).resolve().parent / "scenario_template.yml"
+
+
+def scenario_template(key: str) -> str:
+    """A small, valid scenario to start from (the checker accepts it as it is)."""
+    return TEMPLATE.read_text(encoding="utf-8").replace("id: new-scenario", f"id: {key}", 1)
+
+
+def create_scenario(key: str, text: str, user: User) -> None:
+    """Publish a scenario that does not exist yet."""
+    import re
+
+    from ..roleplay.loader import ScenarioDef
+    from ..roleplay.models import Scenario
+    from ..roleplay.services import load_scenarios
+
+    if not re.match(r"^[a-z0-9][a-z0-9-]{1,60}$", key):
+        raise AuthoringError(_l("A scenario id is lower-case letters, digits and hyphens."))
+    if db.session.scalar(select(Scenario.id).where(Scenario.key == key)):
+        raise AuthoringError(_l("A scenario called “%(key)s” already exists.", key=key))
+    scenario, problems = check_scenario_text(key, text)
+    if problems or scenario is None:
+        raise AuthoringError(
+            _l("The scenario was not published: fix the problems below."), problems
+        )
+    current = db.session.scalars(
+        select(Scenario).where(Scenario.archived.is_(False)).order_by(Scenario.position)
+    ).all()
+    load_scenarios([*(ScenarioDef(r.key, r.data, r.max_points) for r in current), scenario])
+    audit(user, "scenario.create", key)
+    db.session.commit()

@@ -201,13 +201,37 @@ def scenarios() -> str:
     )
 
 
+@bp.route("/scenarios/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_scenario() -> str | Response:
+    key = (request.values.get("key") or "").strip()
+    text = services.scenario_template(key or "new-scenario")
+    problems: list[Problem] = []
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        text = (request.form.get("yaml") or "")[:MAX_FILE].replace("\r\n", "\n")
+        try:
+            services.create_scenario(key, text, current_user)
+        except services.AuthoringError as exc:
+            flash(str(exc.message), "error")
+            problems = exc.problems
+        else:
+            flash(_("Scenario published."), "success")
+            return redirect(url_for("authoring.edit_scenario", key=key))
+    return render_template(
+        "authoring/scenario_new.html", key=key, text=text, form=form, problems=problems
+    )
+
+
 @bp.route("/scenarios/<key>", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def edit_scenario(key: str) -> str | Response:
     import yaml
 
     from ..roleplay.services import choice_counts
-    from .graph import draw
+    from ..roleplay.graph import draw
 
     text, version_id, draft = _scenario_or_404(key)
     form = FlaskForm()

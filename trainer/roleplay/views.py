@@ -19,6 +19,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..phrases import Phrase, load_phrases
 from . import engine, presentation, services
+from .graph import draw
 from .models import PlaySession, SessionState
 
 bp = Blueprint("roleplay", __name__, url_prefix="/roleplay", template_folder="templates")
@@ -264,4 +265,5 @@ def analytics(key: str) -> str:
         nodes=nodes,
         stats=stats,
         means=means,
+        graph=draw(row.data, counts),
     )
