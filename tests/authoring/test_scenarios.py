@@ -14,10 +14,10 @@ from tests.conftest import login, make_user
 from tests.content_factory import make_tree_with_scenario
 from trainer.auth.models import Role
 from trainer.authoring import services
-from trainer.roleplay.graph import classify, draw
 from trainer.content_tree import load_tree, read_tree
 from trainer.extensions import db
 from trainer.roleplay import services as roleplay
+from trainer.roleplay.graph import classify, draw
 from trainer.roleplay.models import PlaySession, Scenario
 
 pytestmark = pytest.mark.usefixtures("english")

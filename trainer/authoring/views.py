@@ -230,8 +230,8 @@ def new_scenario() -> str | Response:
 def edit_scenario(key: str) -> str | Response:
     import yaml
 
-    from ..roleplay.services import choice_counts
     from ..roleplay.graph import draw
+    from ..roleplay.services import choice_counts
 
     text, version_id, draft = _scenario_or_404(key)
     form = FlaskForm()
