@@ -154,3 +154,20 @@ def test_question_authoring_is_for_instructors(teacher: FlaskClient) -> None:
     make_user()
     login(teacher, "trainee@example.com")
     assert teacher.get("/authoring/questions").status_code == 403
+
+
+def test_a_stale_edit_is_refused_and_points_to_the_newest(teacher: FlaskClient) -> None:
+    original = db.session.scalar(select(Question).where(Question.key == "q-tf"))
+    assert original is not None
+    form = {**COMMON, "type": "truefalse", "bank": "m1-basics", "key": "q-tf", "answer": "true"}
+    teacher.post(f"/authoring/questions/{original.id}", data=form)  # the first editor saves
+    stale = teacher.post(
+        f"/authoring/questions/{original.id}?lang=en",
+        data={**form, "answer": "false"},
+        follow_redirects=True,
+    )
+    assert "changed by someone else" in stale.text
+    live = db.session.scalars(
+        select(Question).where(Question.key == "q-tf", Question.archived.is_(False))
+    ).all()
+    assert len(live) == 1 and live[0].data["answer"] is True

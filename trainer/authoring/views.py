@@ -436,6 +436,23 @@ def question_new() -> str | Response:
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def question_edit(question_id: int) -> str | Response:
+    stale = db.session.get(questions.Question, question_id)
+    if stale is not None and stale.archived:
+        live = db.session.scalar(
+            select(questions.Question).where(
+                questions.Question.key == stale.key, questions.Question.archived.is_(False)
+            )
+        )
+        if live is not None:
+            # Someone saved a newer version meanwhile: never overwrite it silently.
+            flash(
+                _(
+                    "This question was changed by someone else while you were editing. "
+                    "This is the newest version; apply your changes to it."
+                ),
+                "error",
+            )
+            return redirect(url_for("authoring.question_edit", question_id=live.id))
     question = _question_or_404(question_id)
     bank = db.session.get(questions.QuestionBank, question.bank_id)
     raw = questions.raw_of(question)

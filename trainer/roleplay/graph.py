@@ -95,8 +95,8 @@ def draw(data: dict[str, Any], counts: dict[tuple[str, int], int] | None = None)
     height = PAD * 2 + max(len(ids) for ids in columns.values()) * (NODE_H + ROW_GAP)
     counts = counts or {}
     parts = [
-        f'<svg class="graph" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="conversation graph" '
+        f'<svg class="graph" viewBox="0 0 {width} {height}" '
+        'role="img" aria-label="conversation graph" '
         'xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" '
         'refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
         '<path d="M 0 0 L 10 5 L 0 10 z" class="graph__arrowhead"/></marker></defs>'
