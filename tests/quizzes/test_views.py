@@ -133,3 +133,38 @@ def test_an_imported_essay_without_rubric_is_graded_as_a_whole(
     assert "Overall" in page.text, page.text[-2500:]
     services.grade_essay(attempt, 1, teacher.id, [1.0], "")
     assert attempt.percent == 100.0
+
+
+def test_review_shows_competencies_and_analysis_shows_choices(
+    trainee: FlaskClient, app: Flask
+) -> None:
+    attempt_id = start(trainee)
+    attempt = services.get_attempt(attempt_id, 1)
+    single = next(s for s in attempt.slots if s.question.type == "single")
+    trainee.post(f"/quizzes/attempt/{attempt_id}/save", data={f"q{single.position}": "a"})
+    trainee.post(f"/quizzes/attempt/{attempt_id}/submit")
+    review = trainee.get(f"/quizzes/attempt/{attempt_id}/review?lang=en")
+    assert "Competencies this attempt gave evidence for" in review.text
+    assert "Active listening" in review.text
+    make_user("teacher@example.com", (Role.INSTRUCTOR,))
+    essay = next(s for s in attempt.slots if s.question.type == "essay")
+    teacher = make_user("t2@example.com", (Role.INSTRUCTOR,))
+    if essay.needs_grading:
+        services.grade_essay(attempt, essay.position, teacher.id, [1, 1], "")
+    trainee.post("/logout")
+    login(trainee, "teacher@example.com")
+    analysis = trainee.get("/quizzes/basics-quiz/analysis?lang=en")
+    assert "Listen: <strong>1</strong>" in analysis.text
+
+
+def test_a_gift_file_over_5_mb_is_refused(app: Flask, client: FlaskClient) -> None:
+    make_user("teacher@example.com", (Role.INSTRUCTOR,))
+    login(client, "teacher@example.com")
+    big = io.BytesIO(b"::Q:: x {T}\n\n" * 420_000)  # about 5.5 MB
+    response = client.post(
+        "/quizzes/banks/?lang=en",
+        data={"bank": "big", "file": (big, "big.gift.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 413)
+    assert "over 5 MB" in response.text or "larger than this form accepts" in response.text

@@ -135,6 +135,17 @@ class ItemReport:
     discrimination: float | None
     choices: dict[str, int]
 
+    def choice_rows(self, lang: str) -> list[tuple[str, int]]:
+        """Option frequencies with readable labels, most chosen first."""
+        data = self.question.data
+        labels: dict[str, str] = {}
+        for option in data.get("options", []):
+            labels[option["id"]] = option["text"].get(lang) or option["text"].get("zh", "")
+        if self.question.type == "truefalse":
+            labels.update({"True": "✓", "False": "✗"})
+        rows = [(labels.get(key, key), n) for key, n in self.choices.items()]
+        return sorted(rows, key=lambda row: -row[1])[:8]
+
     @property
     def flags(self) -> list[str]:
         """Why an item looks broken (keys translated by the page)."""

@@ -656,3 +656,48 @@ def quiz_titles(slugs: list[str], lang: str) -> dict[str, str]:
     return {
         q.slug: q.title(lang) for q in db.session.scalars(select(Quiz).where(Quiz.slug.in_(slugs)))
     }
+
+
+@dataclass(frozen=True)
+class CompetencyMoved:
+    name: str
+    percent: float  # share of the marks earned in this attempt on this competency
+    questions: int
+    level: str  # the trainee's level now, after this attempt's evidence
+
+
+def competencies_moved(attempt: Attempt, lang: str) -> list[CompetencyMoved]:
+    """The competencies this attempt gave evidence for, how it went, and the level now."""
+    from ..competency.models import Competency, Proficiency
+    from ..competency.proficiency import estimate
+    from ..competency.services import levels as framework_levels
+
+    marks: dict[str, list[float]] = {}
+    for slot in attempt.slots:
+        if slot.fraction is not None and slot.question.competency_id:
+            marks.setdefault(slot.question.competency_id, []).append(slot.fraction)
+    if not marks:
+        return []
+    names = {
+        c.id: c.name(lang)
+        for c in db.session.scalars(select(Competency).where(Competency.id.in_(marks)))
+    }
+    rows = {
+        p.competency_id: p
+        for p in db.session.scalars(
+            select(Proficiency).where(
+                Proficiency.user_id == attempt.user_id, Proficiency.competency_id.in_(marks)
+            )
+        )
+    }
+    levels = framework_levels()
+    level_names = {lv.id: lv.name(lang) for lv in levels}
+    return [
+        CompetencyMoved(
+            names.get(cid, cid),
+            round(100 * sum(v) / len(v), 1),
+            len(v),
+            level_names.get(estimate(rows.get(cid), levels).level_id, ""),
+        )
+        for cid, v in sorted(marks.items(), key=lambda kv: names.get(kv[0], kv[0]))
+    ]

@@ -175,6 +175,7 @@ def review(attempt_id: int) -> str | BaseResponse:
         quiz=quiz,
         reveal=reveal,
         slots=attempt_view(attempt, current_language(), reveal),
+        moved=services.competencies_moved(attempt, current_language()),
     )
 
 
