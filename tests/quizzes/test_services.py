@@ -238,3 +238,37 @@ def test_questions_never_leave_their_key_in_what_is_presented(quiz: services.Qui
         assert "fraction" not in shown and "correct" not in shown and "answer" not in shown
         assert view.correct is None and view.explanation == ""
     assert db.session.scalar(select(func.count()).select_from(Question)) == 8
+
+
+def test_fixed_questions_and_filters_shape_the_draw(app: Flask, tmp_path: Path) -> None:
+    from tests.content_factory import make_tree_with_quiz
+
+    root = make_tree_with_quiz(tmp_path)
+    quizzes_file = root / "quizzes.yml"
+    quizzes_file.write_text(
+        quizzes_file.read_text()
+        .replace("    draw: 7\n", "    draw: 2\n    questions: [q-essay]\n    difficulty: [1]\n")
+        .replace("    essays: 1\n", ""),
+        encoding="utf-8",
+    )
+    load_tree(read_tree(root))
+    user = make_user()
+    attempt = services.start_attempt(services.get_quiz("basics-quiz"), user.id)
+    keys = [s.question.key for s in attempt.slots]
+    assert keys[0] == "q-essay" and len(keys) == 3
+    assert all(s.question.difficulty == 1 for s in attempt.slots[1:])
+
+
+def test_unknown_fixed_question_is_reported(tmp_path: Path) -> None:
+    from tests.content_factory import make_tree_with_quiz
+    from trainer.content_tree import check_tree
+
+    root = make_tree_with_quiz(tmp_path)
+    quizzes_file = root / "quizzes.yml"
+    quizzes_file.write_text(
+        quizzes_file.read_text().replace(
+            "    draw: 7\n", "    draw: 7\n    questions: [no-such-question]\n"
+        ),
+        encoding="utf-8",
+    )
+    assert any("questions lists ids" in p.message for p in check_tree(root))

@@ -76,6 +76,9 @@ class QuizDef:
     attempts: int | None
     pass_mark: float
     feedback: str
+    fixed: tuple[str, ...] = ()  # question ids always in the quiz, before the draw
+    competencies: tuple[str, ...] = ()  # draw only questions on these (all when empty)
+    difficulties: tuple[int, ...] = ()  # draw only these difficulties (all when empty)
 
 
 def read_banks(
@@ -355,7 +358,7 @@ def read_quizzes(
             keys,
             raw,
             ("id", "title", "description", "banks", "draw", "pass_mark", "feedback"),
-            ("essays", "time_limit", "attempts"),
+            ("essays", "time_limit", "attempts", "questions", "competencies", "difficulty"),
             what="a quiz",
         )
         if q is None or any(k not in q for k in ("id", "title", "description", "banks", "draw")):
@@ -400,6 +403,21 @@ def read_quizzes(
             )
         if len(problems) > before or title is None or description is None:
             continue
+        fixed = q.get("questions", [])
+        known = {x.key for x in pool}
+        if not isinstance(fixed, list) or any(k not in known for k in fixed):
+            s.problem((*keys, "questions"), "questions lists ids of questions in the quiz's banks")
+            continue
+        only = q.get("competencies", [])
+        if not isinstance(only, list) or any(c not in {x.competency for x in pool} for c in only):
+            s.problem(
+                (*keys, "competencies"), "competencies lists ids that the banks' questions test"
+            )
+            continue
+        levels = q.get("difficulty", [])
+        if not isinstance(levels, list) or any(d not in (1, 2, 3) for d in levels):
+            s.problem((*keys, "difficulty"), "difficulty lists levels from 1 to 3")
+            continue
         quizzes.append(
             QuizDef(
                 q["id"],
@@ -412,6 +430,9 @@ def read_quizzes(
                 attempts,
                 float(q["pass_mark"]),
                 q["feedback"],
+                tuple(fixed),
+                tuple(only),
+                tuple(levels),
             )
         )
     return quizzes

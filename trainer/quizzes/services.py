@@ -130,7 +130,14 @@ def load_banks(
         quiz.description_zh = quiz_def.description["zh"]
         quiz.description_en = quiz_def.description["en"]
         quiz.position = position
-        quiz.selection = {"banks": quiz_def.banks, "draw": quiz_def.draw, "essays": quiz_def.essays}
+        quiz.selection = {
+            "banks": quiz_def.banks,
+            "draw": quiz_def.draw,
+            "essays": quiz_def.essays,
+            "fixed": list(quiz_def.fixed),
+            "competencies": list(quiz_def.competencies),
+            "difficulties": list(quiz_def.difficulties),
+        }
         quiz.time_limit_minutes, quiz.attempts_allowed = quiz_def.time_limit, quiz_def.attempts
         quiz.pass_percent, quiz.feedback = quiz_def.pass_mark, FeedbackMode(quiz_def.feedback)
         quiz.archived = False
@@ -253,16 +260,29 @@ def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Atte
 
 
 def _draw(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The fixed questions first, then a random draw from the banks (filtered as configured)."""
     selection = quiz.selection
-    pool = db.session.execute(
-        select(Question.id, Question.type)
+    stmt = (
+        select(
+            Question.id, Question.type, Question.key, Question.competency_id, Question.difficulty
+        )
         .join(QuestionBank, QuestionBank.id == Question.bank_id)
         .where(QuestionBank.slug.in_(selection["banks"]), Question.archived.is_(False))
         .order_by(Question.id)
-    ).all()
-    auto = [qid for qid, kind in pool if kind not in ("essay", "description")]
-    essays = [qid for qid, kind in pool if kind == "essay"]
-    chosen = rng.sample(auto, min(selection["draw"], len(auto)))
+    )
+    pool = db.session.execute(stmt).all()
+    fixed_keys = set(selection.get("fixed") or [])
+    only = set(selection.get("competencies") or [])
+    levels = set(selection.get("difficulties") or [])
+    fixed = [row[0] for row in pool if row[2] in fixed_keys]
+    drawable = [
+        row
+        for row in pool
+        if row[0] not in fixed and (not only or row[3] in only) and (not levels or row[4] in levels)
+    ]
+    auto = [row[0] for row in drawable if row[1] not in ("essay", "description")]
+    essays = [row[0] for row in drawable if row[1] == "essay"]
+    chosen = fixed + rng.sample(auto, min(selection["draw"], len(auto)))
     chosen += rng.sample(essays, min(selection.get("essays", 0), len(essays)))
     rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(chosen)))}
     return [rows[qid] for qid in chosen]

@@ -256,6 +256,8 @@ def banks() -> str:
                 error = _("The file is not a text file.")
             else:
                 report = services.import_gift(text, form.bank.data or "")
+    for upload in request.files.values():  # large uploads are spooled to disk: free them now
+        upload.close()
     rows = db.session.execute(
         db.select(QuestionBank, db.func.count(services.Question.id))
         .outerjoin(
