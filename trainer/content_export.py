@@ -239,6 +239,10 @@ def _quizzes(root: Path) -> None:
             "banks": quiz.selection["banks"],
             "draw": quiz.selection["draw"],
         }
+        for key, field in (("fixed", "questions"), ("competencies", "competencies"),
+                           ("difficulties", "difficulty")):
+            if quiz.selection.get(key):
+                row[field] = quiz.selection[key]
         if quiz.selection.get("essays"):
             row["essays"] = quiz.selection["essays"]
         if quiz.time_limit_minutes:
