@@ -239,8 +239,11 @@ def _quizzes(root: Path) -> None:
             "banks": quiz.selection["banks"],
             "draw": quiz.selection["draw"],
         }
-        for key, field in (("fixed", "questions"), ("competencies", "competencies"),
-                           ("difficulties", "difficulty")):
+        for key, field in (
+            ("fixed", "questions"),
+            ("competencies", "competencies"),
+            ("difficulties", "difficulty"),
+        ):
             if quiz.selection.get(key):
                 row[field] = quiz.selection[key]
         if quiz.selection.get("essays"):

@@ -94,10 +94,14 @@ def check(lesson_id: str, files: dict[str, str]) -> list[Problem]:
         return [Problem(p.path.replace(scratch + "/", ""), p.line, p.message) for p in problems]
 
 
-def save_draft(lesson_id: str, files: dict[str, str], revision: int | None, user: User) -> Draft:
-    """Keep work in progress; refuse to overwrite someone else's newer save."""
-    _lesson, version = get_lesson(lesson_id)
-    draft = db.session.scalar(select(Draft).where(Draft.kind == "lesson", Draft.key == lesson_id))
+def _save_draft(
+    kind: str, key: str, files: dict[str, str], base_version: int, revision: int | None, user: User
+) -> Draft:
+    """Keep work in progress; refuse to overwrite someone else's newer save.
+
+    `revision` is the draft revision the editor started from (None when there was no draft).
+    """
+    draft = db.session.scalar(select(Draft).where(Draft.kind == kind, Draft.key == key))
     if draft is not None and revision != draft.revision:
         raise AuthoringError(
             _l(
@@ -108,15 +112,25 @@ def save_draft(lesson_id: str, files: dict[str, str], revision: int | None, user
             )
         )
     if draft is None:
-        draft = Draft(
-            kind="lesson", key=lesson_id, files={}, base_version=version.number, revision=0
-        )
+        draft = Draft(kind=kind, key=key, files={}, base_version=base_version, revision=0)
         db.session.add(draft)
-    draft.files = {lang: files.get(lang, "") for lang in LANGS}
+    draft.files = files
     draft.author_id, draft.updated_at = user.id, utcnow()
     draft.revision += 1
     db.session.commit()
     return draft
+
+
+def save_draft(lesson_id: str, files: dict[str, str], revision: int | None, user: User) -> Draft:
+    _lesson, version = get_lesson(lesson_id)
+    return _save_draft(
+        "lesson",
+        lesson_id,
+        {lang: files.get(lang, "") for lang in LANGS},
+        version.number,
+        revision,
+        user,
+    )
 
 
 def publish(lesson_id: str, files: dict[str, str], base_version: int, user: User) -> int:
@@ -262,24 +276,8 @@ def check_scenario_text(key: str, text: str) -> tuple[Any, list[Problem]]:
 
 
 def save_scenario_draft(key: str, text: str, revision: int | None, user: User) -> Draft:
-    _text, version_id, draft = scenario_text(key)
-    if draft is not None and revision != draft.revision:
-        raise AuthoringError(
-            _l(
-                "This draft was changed by %(who)s at %(when)s. Reload the page to see their "
-                "changes before saving yours.",
-                who=draft.author.display_name if draft.author else "?",
-                when=draft.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
-            )
-        )
-    if draft is None:
-        draft = Draft(kind="scenario", key=key, files={}, base_version=version_id, revision=0)
-        db.session.add(draft)
-    draft.files = {"yaml": text}
-    draft.author_id, draft.updated_at = user.id, utcnow()
-    draft.revision += 1
-    db.session.commit()
-    return draft
+    _text, version_id, _draft = scenario_text(key)
+    return _save_draft("scenario", key, {"yaml": text}, version_id, revision, user)
 
 
 def publish_scenario(key: str, text: str, base_version: int, user: User) -> None:
