@@ -112,6 +112,8 @@ def test_bad_input_is_explained_and_nothing_saved(teacher: FlaskClient) -> None:
     data["option_1_correct"] = "on"  # two correct answers on a single-choice question
     page = teacher.post("/authoring/questions/new?lang=en", data=data)
     assert "exactly one correct option, not 2" in page.text
+    options_heading = page.text.index("Options</h2>")
+    assert page.text.index("exactly one correct option", options_heading) < options_heading + 200
     data = {**COMMON, **BY_TYPE["single"], "type": "single", "bank": "m1-basics", "key": "q-single"}
     assert "already has the id" in teacher.post("/authoring/questions/new?lang=en", data=data).text
     assert db.session.scalar(select(Question).where(Question.key == "bad")) is None

@@ -146,7 +146,7 @@ def save(
     if problems or qdef is None:
         raise QuestionError(
             _l("The question was not saved: fix the problems below."),
-            [Problem("", 0, p.message) for p in problems],
+            problems,
         )
     taken = db.session.scalar(
         select(Question).where(Question.key == qdef.key, Question.archived.is_(False))

@@ -452,4 +452,11 @@ def check_question(
     question = _question(
         Schema(doc, problems), ("questions", 0), doc.data["questions"][0], bank, lessons
     )
-    return question, problems
+    # Name each problem by the field it concerns, so a form can show it beside that field.
+    field_at = {
+        line: keys[2]
+        for keys, line in doc.lines.items()
+        if len(keys) > 2 and keys[:2] == ("questions", 0)
+    }
+    named = [Problem(str(field_at.get(p.line, "")), p.line, p.message) for p in problems]
+    return question, named
