@@ -98,6 +98,12 @@ def read_text(file: Path, shown: str, problems: list[Problem]) -> str | None:
     return None
 
 
+def read_yaml(file: Path, shown: str, problems: list[Problem]) -> Located | None:
+    """Read and parse one YAML file; unreadable text and bad YAML become problems."""
+    text = read_text(file, shown, problems)
+    return parse_yaml(text, shown, problems) if text is not None else None
+
+
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.S | re.M)
 
 

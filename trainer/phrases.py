@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import LANGS, Problem, Schema, parse_yaml, read_text
+from .content import LANGS, Problem, Schema, read_yaml
 
 FILE_NAME = "phrases.yml"
 
@@ -37,8 +37,7 @@ def load_phrases(root: Path, problems: list[Problem]) -> dict[str, Phrase]:
     if not file.exists():
         problems.append(Problem(shown, 1, "the phrase list is missing"))
         return {}
-    text = read_text(file, shown, problems)
-    doc = parse_yaml(text, shown, problems) if text is not None else None
+    doc = read_yaml(file, shown, problems)
     if doc is None:
         return {}
     s = Schema(doc, problems)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content import Problem, Schema, parse_yaml, read_text
+from ..content import Problem, Schema, read_yaml
 
 FILE_NAME = "certifications.yml"
 
@@ -34,8 +34,7 @@ def read_certifications(
     if not file.exists():
         return []
     shown = str(file)
-    text = read_text(file, shown, problems)
-    doc = parse_yaml(text, shown, problems) if text is not None else None
+    doc = read_yaml(file, shown, problems)
     if doc is None:
         return []
     s = Schema(doc, problems)

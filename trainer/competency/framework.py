@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content import Located, Problem, Schema, parse_yaml, read_text
+from ..content import Located, Problem, Schema, read_yaml
 
 FILE_NAME = "competencies.yml"
 
@@ -44,8 +44,7 @@ def load_framework(root: Path, problems: list[Problem]) -> Framework | None:
     if not file.exists():
         problems.append(Problem(shown, 1, "the competency framework file is missing"))
         return None
-    text = read_text(file, shown, problems)
-    doc = parse_yaml(text, shown, problems) if text is not None else None
+    doc = read_yaml(file, shown, problems)
     if doc is None:
         return None
     return _check(doc, problems)

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from ..competency.framework import Framework, load_framework
-from ..content import LANGS, ContentError, Located, Problem, Schema, parse_yaml, read_text
+from ..content import (
+    LANGS,
+    ContentError,
+    Located,
+    Problem,
+    Schema,
+    read_text,
+    read_yaml,
+)
 from ..content import split_front_matter as split
 from ..markup import lesson_links
 
@@ -123,8 +131,7 @@ def _read_course(root: Path, problems: list[Problem]) -> CourseDef | None:
     if not file.exists():
         problems.append(Problem(shown, 1, "the course file is missing"))
         return None
-    text = read_text(file, shown, problems)
-    doc = parse_yaml(text, shown, problems) if text is not None else None
+    doc = read_yaml(file, shown, problems)
     if doc is None:
         return None
     s = Schema(doc, problems)
@@ -184,8 +191,7 @@ def _read_module(
     if not file.exists():
         problems.append(Problem(shown, 1, "the module file is missing"))
         return None
-    text = read_text(file, shown, problems)
-    doc = parse_yaml(text, shown, problems) if text is not None else None
+    doc = read_yaml(file, shown, problems)
     if doc is None:
         return None
     s = Schema(doc, problems)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..content import LANGS, Located, Problem, Schema, parse_yaml, read_text
+from ..content import LANGS, Problem, Schema, parse_yaml, read_yaml
 from .models import FeedbackMode
 
 QUESTIONS_DIR = "questions"
@@ -92,8 +92,7 @@ def read_banks(
     seen: dict[str, str] = {}
     for file in sorted(folder.glob("*.yml")):
         shown = str(file)
-        text = read_text(file, shown, problems)
-        doc = parse_yaml(text, shown, problems) if text is not None else None
+        doc = read_yaml(file, shown, problems)
         if doc is None:
             continue
         s = Schema(doc, problems)
@@ -342,8 +341,7 @@ def read_quizzes(
     if not file.exists():
         return []
     shown = str(file)
-    text = read_text(file, shown, problems)
-    doc: Located | None = parse_yaml(text, shown, problems) if text is not None else None
+    doc = read_yaml(file, shown, problems)
     if doc is None:
         return []
     s = Schema(doc, problems)

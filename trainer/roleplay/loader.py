@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..content import LANGS, Located, Problem, Schema, parse_yaml, read_text
+from ..content import LANGS, Located, Problem, Schema, read_yaml
 from ..phrases import Phrase
 
 FOLDER = "roleplays"
@@ -59,8 +59,7 @@ def read_scenarios(
     scenarios = []
     for file in sorted(folder.glob("*.yml")):
         shown = str(file)
-        text = read_text(file, shown, problems)
-        doc = parse_yaml(text, shown, problems) if text is not None else None
+        doc = read_yaml(file, shown, problems)
         if doc is None:
             continue
         scenario = check_scenario(doc, file.stem, competencies, phrases, problems)
