@@ -207,6 +207,45 @@ def export_gift_command(bank: str, output: Path | None, lang: str) -> None:
         )
 
 
+@click.command("score-reply")
+@click.argument("scenario")
+@click.argument("node")
+@click.option("--lang", type=click.Choice(["zh", "en"]), required=True, help="The call's language.")
+@click.option("--content", "directory", help="Content folder (default: TRAINER_CONTENT_DIR).")
+@with_appcontext
+def score_reply_command(scenario: str, node: str, lang: str, directory: str | None) -> None:
+    """Score one written reply (read from standard input) as the role-play checker does."""
+    from .roleplay import scoring_cli
+
+    root = _content_dir(directory)
+    try:
+        result = scoring_cli.score_reply(root, scenario, node, lang, sys.stdin.read())
+    except scoring_cli.ReplyRefused as exc:
+        click.echo(f"score-reply: {exc}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@click.command("content-schema")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the schemas to (default: print the scenario schema).",
+)
+def content_schema_command(output: Path | None) -> None:
+    """The JSON Schemas of the content formats, for editors' completion and checks."""
+    from .roleplay.definition import json_schema
+
+    schemas = {"scenario.schema.json": json_schema()}
+    if output is None:
+        click.echo(json.dumps(schemas["scenario.schema.json"], ensure_ascii=False, indent=2))
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for name, schema in schemas.items():
+        (output / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        click.echo(f"Wrote {output / name}")
+
+
 COMMANDS = (
     export_content_command,
     rebuild_profiles_command,
@@ -218,6 +257,8 @@ COMMANDS = (
     stats_command,
     check_content_command,
     load_content_command,
+    score_reply_command,
+    content_schema_command,
 )
 
 

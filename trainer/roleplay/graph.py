@@ -24,7 +24,11 @@ def exits(node: dict[str, Any]) -> list[str]:
     if isinstance(node.get("choices"), list):
         return [str(c.get("next")) for c in node["choices"] if isinstance(c, dict)]
     if isinstance(node.get("free_text"), dict):
-        return [str(node["free_text"].get("next"))]
+        routes = node["free_text"].get("routes")
+        targets = [str(node["free_text"].get("next"))]
+        if isinstance(routes, list):
+            targets += [str(r.get("next")) for r in routes if isinstance(r, dict)]
+        return list(dict.fromkeys(targets))
     return []
 
 

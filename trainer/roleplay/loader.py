@@ -16,8 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..content import LANGS, Located, Problem, Schema, read_yaml
 from ..phrases import Phrase
+from . import definition
 
 FOLDER = "roleplays"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -92,7 +95,7 @@ def check_scenario(
             "start",
             "nodes",
         ),
-        ("turn_seconds", "mood_floor"),
+        ("turn_seconds", "timeout", "mood_floor"),
         what="a scenario",
     )
     if top is None:
@@ -140,12 +143,39 @@ def check_scenario(
             target = nodes.get(f.get("ending"))
             if not isinstance(target, dict) or "ending" not in target:
                 s.problem(("mood_floor", "ending"), f"“{f.get('ending')}” is not an ending node")
+    timeout = top.get("timeout")
+    if timeout is not None:
+        _timeout(s, timeout, nodes, "turn_seconds" in top)
     if len(problems) > before:
         return None
-    max_points = _graph(s, str(start), nodes, criteria, floor)
+    max_points = _graph(s, str(start), nodes, criteria, floor, timeout)
     if len(problems) > before or max_points is None:
         return None
+    try:
+        definition.Scenario.model_validate(doc.data)
+    except ValidationError as exc:  # what the hand checks above did not catch
+        for error in exc.errors():
+            s.problem(tuple(error["loc"]), error["msg"])
+        return None
     return ScenarioDef(expected_id, doc.data, max_points)
+
+
+def _timeout(s: Schema, raw: Any, nodes: dict[str, Any], has_limit: bool) -> None:
+    t = s.mapping(("timeout",), raw, (), ("mood", "hang_up_after", "ending"), what="timeout")
+    if t is None:
+        return
+    if not has_limit:
+        s.problem(("timeout",), "timeout needs turn_seconds (the per-turn limit)")
+    if "mood" in t:
+        s.integer(("timeout", "mood"), t["mood"], "timeout.mood", -40, 0)
+    if ("hang_up_after" in t) != ("ending" in t):
+        s.problem(("timeout",), "hang_up_after and ending go together")
+    if "hang_up_after" in t:
+        s.integer(("timeout", "hang_up_after"), t["hang_up_after"], "hang_up_after", 1, 1200)
+    if "ending" in t:
+        target = nodes.get(t["ending"])
+        if not isinstance(target, dict) or "ending" not in target:
+            s.problem(("timeout", "ending"), f"“{t['ending']}” is not an ending node")
 
 
 def _rubric(s: Schema, raw: Any, competencies: set[str]) -> set[str]:
@@ -291,6 +321,7 @@ def _node(
         (*keys, "free_text"),
         n["free_text"],
         ("prompt", "criteria", "model_answer", "use", "avoid", "next"),
+        ("checklist", "routes"),
         what="a free-text turn",
     )
     if ft is None:
@@ -313,6 +344,78 @@ def _node(
                 s.problem((*fk, key, j), f"phrase “{pid}” is a “{phrase.kind}” phrase")
     if ft.get("next") not in nodes:
         s.problem((*fk, "next"), f"next node “{ft.get('next')}” does not exist")
+    items = _checklist(s, (*fk, "checklist"), ft.get("checklist"), ft.get("criteria"))
+    _routes(s, (*fk, "routes"), ft.get("routes"), nodes, items)
+
+
+def _checklist(s: Schema, keys: tuple[Any, ...], raw: Any, criteria: Any) -> set[str]:
+    if raw is None:
+        return set()
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 12:
+        s.problem(keys, "checklist is a list of 1 to 12 items")
+        return set()
+    ids: set[str] = set()
+    turn_criteria = set(criteria) if isinstance(criteria, dict) else set()
+    covered = set()
+    for i, raw_item in enumerate(raw):
+        ik = (*keys, i)
+        item = s.mapping(
+            ik, raw_item, ("id", "criterion", "what", "zh", "en"), ("weight",), what="an item"
+        )
+        if item is None:
+            continue
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or not SLUG.match(item_id):
+            s.problem((*ik, "id"), "an item id is lower-case letters, digits and hyphens")
+        elif item_id in ids:
+            s.problem((*ik, "id"), f"duplicate item id “{item_id}”")
+        else:
+            ids.add(item_id)
+        if item.get("criterion") not in turn_criteria:
+            s.problem((*ik, "criterion"), f"“{item.get('criterion')}” is not graded in this turn")
+        else:
+            covered.add(item["criterion"])
+        if "what" in item:
+            s.bilingual((*ik, "what"), item["what"], "what the item asks")
+        for lang in ("zh", "en"):
+            if lang in item:
+                s.text_list((*ik, lang), item[lang], f"{lang} terms")
+        if "weight" in item and (
+            not isinstance(item["weight"], int | float) or not 0 < item["weight"] <= 10
+        ):
+            s.problem((*ik, "weight"), "weight is a number above 0, at most 10")
+    for criterion in sorted(turn_criteria - covered):
+        s.problem(keys, f"no checklist item scores “{criterion}”")
+    return ids
+
+
+ROUTE_WHEN = ("critical", "avoided", "strong", "adequate", "weak", "missing")
+
+
+def _routes(
+    s: Schema, keys: tuple[Any, ...], raw: Any, nodes: dict[str, Any], items: set[str]
+) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, list) or not raw:
+        s.problem(keys, "routes is a non-empty list")
+        return
+    for i, raw_route in enumerate(raw):
+        rk = (*keys, i)
+        route = s.mapping(rk, raw_route, ("when", "next"), ("items", "mood"), what="a route")
+        if route is None:
+            continue
+        if route.get("when") not in ROUTE_WHEN:
+            s.problem((*rk, "when"), "when is one of " + ", ".join(ROUTE_WHEN))
+        if (route.get("when") == "missing") != ("items" in route):
+            s.problem(rk, "items go with when: missing, and only there")
+        for j, item in enumerate(route.get("items") or []):
+            if item not in items:
+                s.problem((*rk, "items", j), f"unknown checklist item “{item}”")
+        if route.get("next") not in nodes:
+            s.problem((*rk, "next"), f"next node “{route.get('next')}” does not exist")
+        if "mood" in route:
+            s.integer((*rk, "mood"), route["mood"], "mood change", -40, 40)
 
 
 def _points(
@@ -333,12 +436,13 @@ def node_exits(node: dict[str, Any]) -> list[str]:
     if "choices" in node:
         return [c["next"] for c in node["choices"]]
     if "free_text" in node:
-        return [node["free_text"]["next"]]
+        routes = node["free_text"].get("routes") or []
+        return list(dict.fromkeys([node["free_text"]["next"], *(r["next"] for r in routes)]))
     return []
 
 
 def _graph(
-    s: Schema, start: str, nodes: dict[str, Any], criteria: set[str], floor: Any
+    s: Schema, start: str, nodes: dict[str, Any], criteria: set[str], floor: Any, timeout: Any
 ) -> dict[str, float] | None:
     # Cycles first: every later walk assumes a DAG.
     state: dict[str, int] = {}
@@ -363,8 +467,9 @@ def _graph(
         return None
     reachable = set(state)
     floor_ending = floor.get("ending") if isinstance(floor, dict) else None
+    timeout_ending = timeout.get("ending") if isinstance(timeout, dict) else None
     for node_id in nodes:
-        if node_id not in reachable and node_id != floor_ending:
+        if node_id not in reachable and node_id not in (floor_ending, timeout_ending):
             s.problem(("nodes", node_id), f"node “{node_id}” cannot be reached from the start")
 
     @cache
@@ -401,7 +506,10 @@ def _graph(
             if "choices" in node:
                 return max(node_choice_points(ch, c) + best(ch["next"]) for ch in node["choices"])
             if "free_text" in node:
-                return node["free_text"]["criteria"].get(c, 0) + best(node["free_text"]["next"])
+                # The most is earned by a strong reply: it takes `next` or a strong route.
+                ft = node["free_text"]
+                strong = [r["next"] for r in ft.get("routes") or [] if r["when"] == "strong"]
+                return ft["criteria"].get(c, 0) + max(best(t) for t in [ft["next"], *strong])
             return 0.0
 
         max_points[criterion] = float(best(start))
