@@ -23,6 +23,7 @@ from zhconv import convert
 
 from .text_search import _jieba
 
+
 def _load_conversion_table() -> None:
     # zhconv reads its table through a file it never closes; read it ourselves, closed.
     if zhconv.zhconv.zhcdicts is None:
