@@ -48,6 +48,7 @@ translations: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.agreement
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -287,7 +287,36 @@ nodes:
       model_answer: {zh: 让您白等两次，真的很抱歉。我看到工单 1023，马上为您确认新的上门时间。, en: "I'm truly sorry you waited twice. I can see order 1023 and will confirm a new visit time now."}
       use: [apologise-for-experience, understand-feelings]
       avoid: [not-my-job]
+      checklist:
+        - id: apologises
+          criterion: empathy
+          what: {zh: 为让客户白等道歉, en: Apologises for the wasted waits}
+          zh: [抱歉, 对不起, 道歉]
+          en: [sorry, apologise, apologize]
+        - id: order
+          criterion: language
+          what: {zh: 说出工单号 1023, en: Names order 1023}
+          zh: ["1023"]
+          en: ["1023"]
+        - id: new-visit
+          criterion: language
+          what: {zh: 答应确认新的上门时间, en: Undertakes to confirm a new visit}
+          zh: [上门时间, 新的时间, 重新安排, 改约]
+          en: [new visit, visit time, rebook, new time]
+      routes:
+        - {when: critical, next: write-angry, mood: -20}
+        - {when: missing, items: [new-visit], next: write-again}
       next: offer
+  write-angry:
+    customer: {zh: 不归你管？那归谁管？, en: "Not your job? Then whose is it?"}
+    choices:
+      - {reply: {zh: 对不起，是我说错了，这件事我负责到底。, en: "I'm sorry, I was wrong to say that; I'll see this through."}, next: offer, points: {empathy: 1}, mood: 10, feedback: {zh: 马上认错并担起责任。, en: Owns the mistake at once.}}
+      - {reply: {zh: 我只是说实话。, en: I'm only telling you the truth.}, next: end-lost, points: {empathy: -2}, mood: -30, feedback: {zh: 火上浇油。, en: Adds fuel to the fire.}}
+  write-again:
+    customer: {zh: 光道歉有什么用？师傅到底什么时候来？, en: "What good is sorry? When is the technician coming?"}
+    choices:
+      - {reply: {zh: 我现在就给您重新约上门时间。, en: "I'll book a new visit for you right now."}, next: offer, points: {resolution: 1}, mood: 5, feedback: {zh: 回到客户要的答复。, en: Back to the answer the customer wants.}}
+      - {reply: {zh: 这个要等系统通知。, en: You'll have to wait for the system to tell you.}, next: offer, points: {resolution: -1}, mood: -10, feedback: {zh: 又让客户干等。, en: Leaves the customer waiting again.}}
   offer:
     customer: {zh: 那你说怎么办？, en: "So what are you going to do?"}
     choices:

@@ -13,9 +13,11 @@ from tests.quizzes.test_services import answers_for
 from tests.roleplay.test_services import play
 from trainer.auth.models import Role
 from trainer.content_tree import load_tree, read_tree
-from trainer.phrases import load_phrases
+from trainer.phrases import load_phrase_book
 from trainer.quizzes import services as quizzes
 from trainer.roleplay import services as roleplay
+
+STRONG = "让您白等两次，真的很抱歉。我看到工单 1023，马上为您确认新的上门时间。"
 
 
 def test_inbox_shows_both_kinds_and_filters(
@@ -28,10 +30,12 @@ def test_inbox_shows_both_kinds_and_filters(
     quizzes.save_answers(attempt, answers_for(attempt))
     quizzes.submit_attempt(attempt)
     session = roleplay.start_session(roleplay.get_scenario("test-call"), trainee.id)
-    play(session, [0, 0, "我理解您的心情。", 0, 0], load_phrases(REAL_CONTENT, []))
+    play(session, [0, 0, STRONG, 0, 0], load_phrase_book(REAL_CONTENT, []))
     login(client, "teacher@example.com")
     page = client.get("/grading/?lang=en")
-    assert "Basics quiz" in page.text and "Test call" in page.text
+    assert "Basics quiz" in page.text
+    # The call was scored by the checker as it ended: offered for review, not waiting.
+    assert "Scored by the checker" in page.text and "Test call" in page.text
     only_calls = client.get("/grading/?lang=en&kind=call")
     assert "Test call" in only_calls.text and "Basics quiz" not in only_calls.text
     assert "Nothing is waiting" in client.get("/grading/?lang=en&older=3").text

@@ -92,11 +92,16 @@ def _content_dir(directory: str | None) -> Path:
 @click.argument("directory", required=False)
 @with_appcontext
 def check_content_command(directory: str | None) -> None:
-    """Check the content files; print every problem as path:line: message."""
-    from .content_tree import check_tree
+    """Check the content files; print every problem as path:line: message, and how often the
+    longest option is the key."""
+    from .content_tree import check_cues, check_tree
 
     root = _content_dir(directory)
     problems = check_tree(root)
+    if not problems:
+        cues, problems = check_cues(root)
+        for cue in cues:
+            click.echo(str(cue))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

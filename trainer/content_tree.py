@@ -12,12 +12,14 @@ from pathlib import Path
 
 from .certification.loader import CertificationDef, read_certifications
 from .certification.services import load_certifications
-from .content import ContentError, Problem
+from .content import LANGS, ContentError, Problem
+from .cues import MAX_EXCESS, Cue, measure
 from .lessons.loader import CourseDef, _read_course
 from .lessons.services import LoadReport, load_course
 from .phrases import load_phrases
 from .quizzes.loader import QuestionDef, QuizDef, read_banks, read_quizzes
 from .quizzes.services import BankLoadReport, load_banks
+from .roleplay.definition import Scenario
 from .roleplay.loader import ScenarioDef, read_scenarios
 from .roleplay.services import load_scenarios
 
@@ -66,6 +68,55 @@ def check_tree(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     _read(root, problems)
     return sorted(set(problems))
+
+
+def tree_cues(tree: ContentTree) -> list[Cue]:
+    """How far "pick the longest" gets, per bank and scenario and language."""
+    cues: list[Cue] = []
+    for slug, questions in sorted(tree.banks.items()):
+        for kind in ("single", "multiple"):
+            items = [
+                (
+                    {lang: [o["text"][lang] for o in q.data["options"]] for lang in LANGS},
+                    {i for i, o in enumerate(q.data["options"]) if o["fraction"] > 0},
+                )
+                for q in questions
+                if q.type == kind
+            ]
+            cues += measure(slug, kind, items)
+    for scenario in tree.scenarios:
+        typed = Scenario.model_validate(scenario.data)
+        items = [
+            (
+                {lang: [c.reply.get(lang) for c in node.choices] for lang in LANGS},
+                {typed.best_choice(node)},
+            )
+            for node in typed.nodes.values()
+            if node.choices
+        ]
+        cues += measure(scenario.id, "replies", items)
+    return cues
+
+
+def check_cues(root: Path) -> tuple[list[Cue], list[Problem]]:
+    """The length cues of a content tree that has no other problems, and a problem for each
+    bank or scenario whose cue is above the threshold."""
+    problems: list[Problem] = []
+    tree = _read(root, problems)
+    if problems or tree is None:
+        return [], []
+    cues = tree_cues(tree)
+    folder = {"replies": "roleplays"}
+    return cues, [
+        Problem(
+            str(root / folder.get(cue.kind, "questions") / f"{cue.where}.yml"),
+            1,
+            f"{cue}: rewrite options so that length does not point to the key "
+            f"(at most {MAX_EXCESS:.0%} above chance)",
+        )
+        for cue in cues
+        if cue.too_high
+    ]
 
 
 def read_tree(root: Path) -> ContentTree:

@@ -1,5 +1,20 @@
-"""The shared list of phrases to use and to avoid (content/phrases.yml), its synonym groups and
-context terms, and finding the phrases in what a trainee writes (by words, see wording.py)."""
+"""The shared list of phrases to use and to avoid (content/phrases.yml), its synonym groups,
+context terms and stock phrases, and finding the phrases in what a trainee writes (by words, see
+wording.py).
+
+A phrase is *said* when one of its forms stands in the reply, not negated (wording.py), and:
+- not inside quotation marks. Quoting is mentioning: an agent who reports or disowns a phrase
+  (昨天那位同事说“这不归我管”，这是不对的; I won't hide behind "those are the rules") is not saying
+  it to the customer, and a trainee writes quotation marks precisely to show that. A trainee
+  could put quotation marks round a phrase and still mean it, but a reply spoken on the phone
+  has no quotation marks, so the checker takes the marks at their word; a quotation holding most
+  of the reply is the reply itself in quotation marks and counts as said (wording.Reading);
+- for a form ending in "$", when nothing but particles follows it in its clause: 「没办法。」
+  shuts the door, 「没办法直接减免，但我能为您做的是……」 does not;
+- for a phrase with a context (time, money), when a context term stands in the form's clause, or
+  in the clause before or after it when the form ends its clause: 「我保证明天一定到」,
+  「肯定给您全额退」, "I promise, you'll have it tomorrow"; 「心里肯定不舒服」 promises nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from .content import LANGS, Problem, Schema, read_yaml
-from .wording import Hit, Reading, Synonyms, find_term
+from .wording import Hit, Reading, Span, Synonyms, find_term, term_spans
 
 FILE_NAME = "phrases.yml"
+CLAUSE_END = "$"  # a form ending in "$" counts only at the end of its clause
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,11 @@ class Phrase:
 class PhraseBook:
     phrases: dict[str, Phrase]
     synonyms: Synonyms
+    stock: tuple[str, ...] = ()  # stock phrases: courtesy that says nothing about the case
+
+    def stock_spans(self, reading: Reading) -> list[Span]:
+        """Where stock phrases stand in the reading."""
+        return [span for form in self.stock for span in term_spans(reading, form)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,29 @@ def _contexts(s: Schema, raw: Any) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _stock(s: Schema, raw: Any, phrases: dict[str, Phrase]) -> tuple[str, ...]:
+    """The stock phrases: the forms of the `use` phrases listed, and more forms."""
+    if raw is None:
+        return ()
+    entry = s.mapping(("stock",), raw, (), ("phrases", *LANGS), what="the stock phrases")
+    if entry is None:
+        return ()
+    forms: list[str] = []
+    ids = s.text_list(("stock", "phrases"), entry.get("phrases", []), "phrase ids") or []
+    for j, pid in enumerate(ids):
+        phrase = phrases.get(pid)
+        if phrase is None:
+            s.problem(("stock", "phrases", j), f"unknown phrase “{pid}”")
+        elif phrase.kind != "use":
+            s.problem(("stock", "phrases", j), f"phrase “{pid}” is not a “use” phrase")
+        else:
+            forms.extend(phrase.written)
+    for lang in LANGS:
+        if lang in entry:
+            forms.extend(s.text_list(("stock", lang), entry[lang], f"{lang} forms") or [])
+    return tuple(dict.fromkeys(forms))
+
+
 def _synonyms(s: Schema, raw: Any) -> Synonyms:
     if raw is None:
         return Synonyms()
@@ -96,7 +140,7 @@ def load_phrase_book(root: Path, problems: list[Problem]) -> PhraseBook:
     if doc is None:
         return empty
     s = Schema(doc, problems)
-    top = s.mapping((), doc.data, ("phrases",), ("contexts", "synonyms"))
+    top = s.mapping((), doc.data, ("phrases",), ("contexts", "synonyms", "stock"))
     if top is None or not isinstance(top.get("phrases"), list):
         s.problem(("phrases",), "phrases must be a list")
         return empty
@@ -128,10 +172,10 @@ def load_phrase_book(root: Path, problems: list[Problem]) -> PhraseBook:
                 continue
             values = s.text_list((*keys, lang), entry[lang], f"{lang} forms")
             if values:
-                forms.extend(normalise(v) for v in values)
+                forms.extend(normalise(v.removesuffix(CLAUSE_END)) for v in values)
                 written.extend(values)
                 if lang in LANGS:
-                    examples[lang] = values
+                    examples[lang] = [v.removesuffix(CLAUSE_END) for v in values]
         better = note = {}
         if entry["kind"] == "avoid":
             better = s.bilingual((*keys, "better"), entry.get("better"), "better wording") or {}
@@ -154,14 +198,14 @@ def load_phrase_book(root: Path, problems: list[Problem]) -> PhraseBook:
             tuple(context),
             tuple(dict.fromkeys(written)),
         )
-    return PhraseBook(phrases, synonyms)
+    return PhraseBook(phrases, synonyms, _stock(s, top.get("stock"), phrases))
 
 
 def said_phrases(
     reading: Reading, phrases: dict[str, Phrase], synonyms: Synonyms | None = None
 ) -> list[Said]:
-    """The phrases written, in list order, each quoted as written. A phrase with a context
-    counts only in a sentence that also holds one of its context terms."""
+    """The phrases said (see the module's docstring), in list order, each quoted as written.
+    `synonyms` are not used: a phrase's forms are written out in full."""
     out = []
     for phrase in phrases.values():
         hit = next((h for form in phrase.written if (h := _said(reading, form, phrase))), None)
@@ -171,14 +215,35 @@ def said_phrases(
 
 
 def _said(reading: Reading, form: str, phrase: Phrase) -> Hit | None:
-    first = 0
-    while (hit := find_term(reading, form, first=first)) is not None:
-        if not phrase.context or any(
-            find_term(reading, c, only=hit.sentence) for c in phrase.context
+    at_end = form.endswith(CLAUSE_END)
+    term = form.removesuffix(CLAUSE_END)
+    # A hit is tried sentence by sentence; `taken` leaves out the places already tried.
+    taken: list[Span] = list(reading.quotes)
+    while (hit := find_term(reading, term, exclude=taken)) is not None:
+        end = max(b for _, b in hit.spans)
+        if (not at_end or reading.ends_clause(hit.sentence, end)) and _in_context(
+            reading, hit, phrase
         ):
             return hit
-        first = hit.sentence + 1
+        taken.extend((hit.sentence, a, b) for a, b in hit.spans)
     return None
+
+
+def _in_context(reading: Reading, hit: Hit, phrase: Phrase) -> bool:
+    """Whether a context term stands in the hit's clause, or in the clause before or after it
+    when the hit ends its clause (「我保证，明天一定到」, "I promise, you'll have it today")."""
+    if not phrase.context:
+        return True
+    end = max(b for _, b in hit.spans)
+    first = reading.clause(hit.sentence, min(a for a, _ in hit.spans))
+    last = reading.clause(hit.sentence, end - 1)
+    if reading.ends_clause(hit.sentence, end):
+        first, last = first - 1, last + 1
+    return any(
+        first <= reading.clause(hit.sentence, a) <= last
+        for term in phrase.context
+        for _, a, _ in term_spans(reading, term, only=hit.sentence)
+    )
 
 
 def find_phrases(text: str, phrases: dict[str, Phrase]) -> list[str]:

@@ -90,8 +90,8 @@ def test_revocation_needs_a_reason_and_sticks() -> None:
 @pytest.mark.usefixtures("tree")
 def test_sign_off_waits_for_every_other_requirement() -> None:
     from tests.content_factory import REAL_CONTENT
-    from tests.roleplay.test_services import play
-    from trainer.phrases import load_phrases
+    from tests.roleplay.test_services import STRONG, play
+    from trainer.phrases import load_phrase_book
     from trainer.roleplay import services as roleplay
 
     user = make_user()
@@ -99,7 +99,7 @@ def test_sign_off_waits_for_every_other_requirement() -> None:
     with pytest.raises(services.CertificationError):
         services.sign_off(user.id, "calls", teacher)
     session = roleplay.start_session(roleplay.get_scenario("test-call"), user.id)
-    play(session, [0, 0, "我理解您的心情，马上为您查。", 0, 0], load_phrases(REAL_CONTENT, []))
+    play(session, [0, 0, STRONG, 0, 0], load_phrase_book(REAL_CONTENT, []))
     roleplay.grade_turn(session, 3, teacher.id, {"empathy": 3, "language": 2}, "")
     assert services.status_of(services.standings_of(user.id)["calls"]) == Status.ELIGIBLE
     services.sign_off(user.id, "calls", teacher)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.content_factory import REAL_CONTENT, make_tree_with_scenario
 from trainer.content_tree import check_tree, read_tree
+from trainer.roleplay.definition import Scenario
 
 FILE = "roleplays/test-call.yml"
 
@@ -42,6 +44,21 @@ def test_the_shipped_scenarios_pass() -> None:
     assert problems == []
 
 
+def test_every_shipped_written_turn_is_scored_at_once_and_changes_the_call() -> None:
+    """A checklist, so the call is scored when it ends; two routes or more, so what the trainee
+    writes decides how the customer answers; and the critical phrases have a consequence."""
+    for path in sorted((REAL_CONTENT / "roleplays").glob("*.yml")):
+        scenario = Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for node_id, node in scenario.nodes.items():
+            if node.free_text is None:
+                continue
+            where = f"{path.name}: {node_id}"
+            assert len(node.free_text.checklist) >= 3, where
+            assert len(node.free_text.routes) >= 2, where
+            assert {r.next for r in node.free_text.routes} - {node.free_text.next}, where
+            assert any(r.when in ("critical", "avoided") for r in node.free_text.routes), where
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -49,31 +66,31 @@ def test_the_shipped_scenarios_pass() -> None:
         (
             "next: end-escalated, points: {closing: 1}",
             "next: end-resolved, points: {closing: 1}",
-            f"{FILE}:87: node “end-escalated” cannot be reached from the start",
+            f"{FILE}:116: node “end-escalated” cannot be reached from the start",
         ),
         # a dead end: a choice pointing nowhere
         (
             "next: close, points: {resolution: 3}",
             "next: nowhere, points: {resolution: 3}",
-            f"{FILE}:75: next node “nowhere” does not exist",
+            f"{FILE}:104: next node “nowhere” does not exist",
         ),
         # a cycle
         (
             "next: end-resolved, points: {closing: 2}",
             "next: open, points: {closing: 2}",
-            f"{FILE}:78: cycle: open → ask → write → offer → close → open",
+            f"{FILE}:107: cycle: open → ask → write → offer → close → open",
         ),
         # an unknown criterion
         (
             "points: {closing: 1}",
             "points: {courtesy: 1}",
-            f"{FILE}:82: unknown criterion “courtesy”",
+            f"{FILE}:111: unknown criterion “courtesy”",
         ),
         # a missing language
         (
             '    customer: {zh: 那你说怎么办？, en: "So what are you going to do?"}',
             "    customer: {zh: 那你说怎么办？}",
-            f"{FILE}:73: missing key “en” in customer line",
+            f"{FILE}:102: missing key “en” in customer line",
         ),
         # too few decisions
         (

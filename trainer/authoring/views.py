@@ -290,7 +290,8 @@ def preview_scenario(key: str) -> str:
     import yaml
 
     from ..roleplay import engine
-    from ..roleplay.presentation import t
+    from ..roleplay.definition import Scenario as Typed
+    from ..roleplay.presentation import ROUTE_WHEN, t
 
     text, _version, _draft = _scenario_or_404(key)
     data = yaml.safe_load(text)
@@ -299,6 +300,7 @@ def preview_scenario(key: str) -> str:
         flash(_("The draft has problems; fix them before previewing."), "error")
         abort(400)
     lang = current_language()
+    typed = Typed.model_validate(data)
     node_id = request.args.get("node") or data["start"]
     if node_id not in data["nodes"]:
         abort(404)
@@ -308,7 +310,7 @@ def preview_scenario(key: str) -> str:
     options = []
     if "choices" in node:
         for i, choice in enumerate(node["choices"]):
-            step = engine.choose(data, node_id, i, mood)
+            step = engine.choose(typed, node_id, i, mood)
             options.append(
                 {
                     "reply": t(choice["reply"], lang),
@@ -325,6 +327,15 @@ def preview_scenario(key: str) -> str:
             "node": node["free_text"]["next"],
             "prompt": t(node["free_text"]["prompt"], lang),
             "model": t(node["free_text"]["model_answer"], lang),
+            "routes": [
+                (
+                    str(ROUTE_WHEN[r.when]()),
+                    r.items,
+                    r.next,
+                    engine.clamp_mood(mood + (r.mood or 0)),
+                )
+                for r in typed.nodes[node_id].free_text.routes  # type: ignore[union-attr]
+            ],
         }
     return render_template(
         "authoring/preview.html",

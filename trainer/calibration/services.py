@@ -18,7 +18,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt
 from ..quizzes.services import essay_rubric
-from ..roleplay.models import PlaySession
+from ..roleplay.models import PlaySession, ScoredBy, Turn
 from .models import Calibration
 
 DISAGREE_BY = 1.0  # points: a gap larger than this is flagged for the team to discuss
@@ -160,24 +160,55 @@ class Agreement:
 def agreement() -> list[Agreement]:
     """Per grader, over every finished calibration they took part in (either side)."""
     done = db.session.scalars(select(Calibration).where(Calibration.graded_at.is_not(None))).all()
-    people = {u.id: u.display_name for u in db.session.scalars(select(User))}
-    stats: dict[int, list[Any]] = {}
+    stats: dict[int, tuple[int, list[float]]] = {}
     for c in done:
-        gaps = [
-            abs(float(c.first_scores[k]) - float((c.second_scores or {})[k]))
-            for k in c.first_scores
-            if k in (c.second_scores or {})
-        ]
-        for grader in {c.first_grader_id, c.second_grader_id} - {None}:
-            entry = stats.setdefault(int(grader), [0, []])  # type: ignore[arg-type]
-            entry[0] += 1
-            entry[1].extend(gaps)
+        gaps = _gaps(c.first_scores, c.second_scores or {})
+        for grader in {c.first_grader_id, c.second_grader_id}:
+            if grader is not None:
+                items, all_gaps = stats.get(grader, (0, []))
+                stats[grader] = (items + 1, all_gaps + gaps)
+    return _per_grader(stats, exact_within=0.0)
+
+
+# The checker gives fractions of a point and people give whole or half points: its score
+# agrees with a person's when it rounds to theirs.
+CHECKER_AGREES_WITHIN = 0.5
+
+
+def checker_agreement() -> list[Agreement]:
+    """Per instructor, how their grades of written role-play replies compare with the scores
+    the reply checker had given the same replies (read like a second grader's)."""
+    rows = db.session.execute(
+        select(Turn.grader_id, Turn.points, Turn.explanation).where(
+            Turn.scored_by == ScoredBy.INSTRUCTOR,
+            Turn.grader_id.is_not(None),
+            Turn.explanation.is_not(None),
+        )
+    ).all()
+    stats: dict[int, tuple[int, list[float]]] = {}
+    for grader_id, points, explanation in rows:
+        checker_points = (explanation or {}).get("points") or {}
+        gaps = _gaps(points or {}, checker_points)
+        if gaps:
+            items, all_gaps = stats.get(grader_id, (0, []))
+            stats[grader_id] = (items + 1, all_gaps + gaps)
+    return _per_grader(stats, exact_within=CHECKER_AGREES_WITHIN)
+
+
+def _gaps(first: dict[str, Any], second: dict[str, Any]) -> list[float]:
+    return [abs(float(first[k]) - float(second[k])) for k in first if k in second]
+
+
+def _per_grader(stats: dict[int, tuple[int, list[float]]], exact_within: float) -> list[Agreement]:
+    people = dict(
+        db.session.execute(select(User.id, User.display_name).where(User.id.in_(stats))).all()
+    )
     return [
         Agreement(
             people.get(g, "?"),
             n,
             len(gaps),
-            (sum(1 for x in gaps if x == 0) / len(gaps)) if gaps else 0.0,
+            (sum(1 for x in gaps if x <= exact_within) / len(gaps)) if gaps else 0.0,
             (sum(gaps) / len(gaps)) if gaps else 0.0,
         )
         for g, (n, gaps) in sorted(stats.items(), key=lambda kv: people.get(kv[0], ""))

@@ -33,6 +33,7 @@ def index() -> str:
         mine=services.mine(current_user),
         finished=finished,
         agreement=services.agreement(),
+        checker=services.checker_agreement(),
     )
 
 

@@ -15,8 +15,8 @@ from ..database import utcnow
 from ..extensions import db
 from ..quizzes.services import grading_queue as quiz_queue
 from ..quizzes.services import quiz_titles
+from ..roleplay.services import checker_scored, scenario_titles
 from ..roleplay.services import grading_queue as call_queue
-from ..roleplay.services import scenario_titles
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,29 @@ def inbox(
         cutoff = utcnow() - timedelta(days=older_than_days)
         items = [i for i in items if i.waiting_since <= cutoff]
     return sorted(items, key=lambda i: i.waiting_since)
+
+
+def checked_calls(lang: str, team_id: int | None = None, limit: int = 20) -> list[InboxItem]:
+    """Recent calls whose written replies only the checker scored, newest first: an
+    instructor may confirm or change them, and each grade calibrates the checker."""
+    calls = checker_scored(limit)
+    people = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({c.user_id for c in calls})))
+    }
+    teams = {t.id: t.name for t in db.session.scalars(select(Team))}
+    scenarios = scenario_titles(sorted({c.scenario_key for c in calls}), lang)
+    items = [
+        InboxItem(
+            "call",
+            people[c.user_id].display_name,
+            teams.get(people[c.user_id].team_id or 0, "—"),
+            people[c.user_id].team_id,
+            scenarios.get(c.scenario_key, c.scenario_key),
+            c.finished_at,
+            "roleplay.grade",
+            {"session_id": c.session_id},
+        )
+        for c in calls
+    ]
+    return [i for i in items if not team_id or i.team_id == team_id]

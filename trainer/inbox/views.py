@@ -9,7 +9,7 @@ from ..auth.access import role_required
 from ..auth.models import Role, Team
 from ..extensions import db
 from ..i18n import current_language
-from .services import inbox
+from .services import checked_calls, inbox
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -22,6 +22,13 @@ def index() -> str:
     days = request.args.get("older", type=int)
     items = inbox(current_language(), team_id, kind, days if days and days > 0 else None)
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    checked = checked_calls(current_language(), team_id) if kind in (None, "call") else []
     return render_template(
-        "inbox/index.html", items=items, teams=teams, kind=kind, team_id=team_id, days=days
+        "inbox/index.html",
+        items=items,
+        checked=checked,
+        teams=teams,
+        kind=kind,
+        team_id=team_id,
+        days=days,
     )

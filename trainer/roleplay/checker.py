@@ -5,6 +5,17 @@ criterion and shown by words in both languages. The checker reads the reply by w
 (wording.py), credits each item once, quotes what earned it, names what is missing, quotes the
 phrases to avoid that were written, and gives a verdict. Nothing here is a model's guess: the
 debrief can show the trainee exactly why.
+
+The verdict (also in content/roleplays/README.md):
+- weak: a critical phrase to avoid was said, or the reply is in the other language, padding
+  (most clauses repeated, or nothing earned but by stock phrases: see `stock_only`) or off the
+  topic, or fewer than WEAK_BELOW of the checklist (by weight) was found;
+- otherwise strong from STRONG_AT of the checklist, else adequate;
+- then a phrase to avoid that is not critical (an over-promise, 「规定就是这样」, "calm down")
+  drops the verdict one level: strong → adequate, adequate → weak. Saying it undoes part of
+  what the reply did, but less than a critical phrase, which fails the reply outright: an
+  over-promise in an otherwise complete reply is adequate, in a half-done one weak.
+A phrase only quoted is not said (see phrases.py), and a negated one is not said either.
 """
 
 from __future__ import annotations
@@ -16,12 +27,13 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from ..phrases import PhraseBook, said_phrases
-from ..wording import Reading, clauses, find_term, script_counts
-from .definition import FreeText, Scenario, Verdict
+from ..wording import Reading, Span, clauses, find_term, script_counts
+from .definition import ChecklistItem, FreeText, Scenario, Verdict
 
 STRONG_AT = 0.75  # share of the checklist (by weight) for a strong reply
 WEAK_BELOW = 0.40
 VERDICT_MOOD = {"strong": 10, "adequate": 0, "weak": -10}
+LOWER: dict[Verdict, Verdict] = {"strong": "adequate", "adequate": "weak", "weak": "weak"}
 MAX_REPEAT_SHARE = 0.5  # more than half the clauses repeated: padding
 
 
@@ -95,6 +107,21 @@ def padded(reading: Reading) -> bool:
     return repeated / len(parts) > MAX_REPEAT_SHARE
 
 
+def stock_only(reading: Reading, items: list[ChecklistItem], lang: str, book: PhraseBook) -> bool:
+    """Whether every item found was found only inside stock phrases (book.stock: 「非常理解您的
+    心情」「给您带来不便非常抱歉」, "I completely understand", "thank you for your patience"). Such
+    a reply is courtesy and nothing else, however it is worded, and is padding: the courtesy
+    items of a checklist earn their credit only beside something said about the case."""
+    if not items or not book.stock:
+        return False
+    stock: list[Span] = book.stock_spans(reading)
+    return not any(
+        find_term(reading, term, book.synonyms, exclude=stock)
+        for item in items
+        for term in item.terms(lang)
+    )
+
+
 def check_reply(
     scenario: Scenario, turn: FreeText, text: str, lang: str, book: PhraseBook
 ) -> ReplyCheck:
@@ -110,26 +137,31 @@ def check_reply(
     if any(a.critical for a in avoided):
         critical = scenario.phrase_error() or next(a.phrase for a in avoided if a.critical)
 
-    found: list[ItemFound] = []
-    missing: list[str] = []
     credit = not flags  # a reply in the other language or of padding earns nothing
-    weights: dict[str, float] = {}
-    earned: dict[str, float] = {}
-    for item in turn.checklist:
-        weights[item.criterion] = weights.get(item.criterion, 0.0) + item.weight
-        hit = None
-        if credit:
+    hits: dict[str, ItemFound] = {}
+    if credit:
+        for item in turn.checklist:
             hit = next(
                 (h for term in item.terms(lang) if (h := find_term(reading, term, book.synonyms))),
                 None,
             )
-        if hit is None:
-            missing.append(item.id)
-            continue
-        found.append(ItemFound(item.id, item.criterion, hit.said))
-        earned[item.criterion] = earned.get(item.criterion, 0.0) + item.weight
-    if credit and not found:
-        flags.append("off-topic")
+            if hit is not None:
+                hits[item.id] = ItemFound(item.id, item.criterion, hit.said)
+        found_items = [i for i in turn.checklist if i.id in hits]
+        if stock_only(reading, found_items, lang, book):
+            flags.append("padded")
+            hits = {}
+        elif not hits:
+            flags.append("off-topic")
+
+    found = [hits[i.id] for i in turn.checklist if i.id in hits]
+    missing = [i.id for i in turn.checklist if i.id not in hits]
+    weights: dict[str, float] = {}
+    earned: dict[str, float] = {}
+    for item in turn.checklist:
+        weights[item.criterion] = weights.get(item.criterion, 0.0) + item.weight
+        if item.id in hits:
+            earned[item.criterion] = earned.get(item.criterion, 0.0) + item.weight
 
     criteria = {
         c: round(100 * earned.get(c, 0.0) / weights[c], 1) if weights.get(c) else 0.0
@@ -141,10 +173,10 @@ def check_reply(
     verdict: Verdict
     if critical or flags or coverage < WEAK_BELOW:
         verdict = "weak"
-    elif coverage >= STRONG_AT and not avoided:
-        verdict = "strong"
     else:
-        verdict = "adequate"
+        verdict = "strong" if coverage >= STRONG_AT else "adequate"
+        if avoided:  # not critical, or it would be weak already: one level down
+            verdict = LOWER[verdict]
     return ReplyCheck(
         verdict, criteria, points, found, missing, avoided, critical, flags, round(coverage, 3)
     )

@@ -1,14 +1,17 @@
-"""The rules of a call, as pure functions: what a reply does to the mood and the score, and how
-the session is scored at the end. No database here; services.py stores what these return."""
+"""The rules of a call, as pure functions on a typed scenario: what a reply does to the mood and
+the score, what lateness costs, and how the call is scored at the end. No database here;
+services.py stores what these return."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..phrases import Phrase, find_phrases
+from .checker import ReplyCheck, react
+from .definition import Criterion, Level, Scenario
 
 MOOD_MIN, MOOD_MAX = 0, 100
+GRACE_SECONDS = 5  # network and reading time before a reply counts as late
+LATE_MOOD = -10  # what a late reply costs when the scenario names no `timeout`
 
 
 @dataclass(frozen=True)
@@ -18,60 +21,86 @@ class Step:
     points: dict[str, float]
     critical: str | None
     ended_by_mood: bool
+    route: str | None = None  # the free-text route taken ("critical", "missing"...)
+    late: bool = False
 
 
 def clamp_mood(value: int) -> int:
     return max(MOOD_MIN, min(MOOD_MAX, value))
 
 
-def _after(scenario: dict[str, Any], next_node: str, mood: int) -> tuple[str, bool]:
-    floor = scenario.get("mood_floor")
-    if floor and mood <= floor["at"] and "ending" not in scenario["nodes"][next_node]:
-        return floor["ending"], True
+def _after(scenario: Scenario, next_node: str, mood: int) -> tuple[str, bool]:
+    floor = scenario.mood_floor
+    if floor and mood <= floor.at and not scenario.nodes[next_node].ending:
+        return floor.ending, True
     return next_node, False
 
 
-def choose(scenario: dict[str, Any], node_id: str, index: int, mood: int) -> Step:
-    choice = scenario["nodes"][node_id]["choices"][index]
-    new_mood = clamp_mood(mood + int(choice.get("mood", 0)))
-    target, by_mood = _after(scenario, choice["next"], new_mood)
-    return Step(
-        target,
-        new_mood,
-        {k: float(v) for k, v in choice["points"].items()},
-        choice.get("critical"),
-        by_mood,
-    )
-
-
 @dataclass(frozen=True)
-class FreeTextCheck:
-    used: list[str]  # recommended phrases found
-    avoided: list[str]  # phrases to avoid that were said
-    critical: str | None  # the critical error raised by a forbidden phrase, if any
+class Lateness:
+    late: bool
+    mood: int  # its cost, 0 or negative
+    hung_up: str | None  # the ending node when the customer has given up waiting
 
 
-def check_free_text(
-    scenario: dict[str, Any], node_id: str, text: str, phrases: dict[str, Phrase]
-) -> FreeTextCheck:
-    """Every avoid-phrase counts, not only those the turn lists: a forbidden phrase is
-    forbidden anywhere. A critical one raises the scenario's phrase error."""
-    found = find_phrases(text, phrases)
-    used = [p for p in found if phrases[p].kind == "use"]
-    avoided = [p for p in found if phrases[p].kind == "avoid"]
-    critical = None
-    if any(phrases[p].critical for p in avoided):
-        critical = next((e["id"] for e in scenario["critical_errors"] if e.get("phrases")), None)
-    return FreeTextCheck(used, avoided, critical)
+def lateness(scenario: Scenario, seconds: float) -> Lateness:
+    """A reply after the per-turn limit is late and costs mood; past `hang_up_after` the
+    customer is gone before the reply arrives."""
+    limit = scenario.turn_seconds
+    if not limit or seconds <= limit + GRACE_SECONDS:
+        return Lateness(False, 0, None)
+    timeout = scenario.timeout
+    if (
+        timeout
+        and timeout.hang_up_after
+        and timeout.ending
+        and seconds > limit + timeout.hang_up_after
+    ):
+        return Lateness(True, 0, timeout.ending)
+    return Lateness(True, timeout.mood if timeout else LATE_MOOD, None)
 
 
-def free_text_step(scenario: dict[str, Any], node_id: str, mood: int, check: FreeTextCheck) -> Step:
-    """Until graded, a written reply earns nothing; the customer reacts to its tone at once."""
-    turn = scenario["nodes"][node_id]["free_text"]
-    change = 5 * len(check.used) - 15 * len(check.avoided)
-    new_mood = clamp_mood(mood + change)
-    target, by_mood = _after(scenario, turn["next"], new_mood)
-    return Step(target, new_mood, {}, check.critical, by_mood)
+def _late(step: Step, scenario: Scenario, late: Lateness) -> Step:
+    if not late.late:
+        return step
+    mood = clamp_mood(step.mood + late.mood)
+    target, by_mood = step.next_node, step.ended_by_mood
+    if not by_mood:
+        target, by_mood = _after(scenario, step.next_node, mood)
+    return Step(target, mood, step.points, step.critical, by_mood, step.route, True)
+
+
+def choose(
+    scenario: Scenario, node_id: str, index: int, mood: int, late: Lateness | None = None
+) -> Step:
+    choices = scenario.nodes[node_id].choices or []
+    choice = choices[index]
+    new_mood = clamp_mood(mood + choice.mood)
+    target, by_mood = _after(scenario, choice.next, new_mood)
+    step = Step(target, new_mood, dict(choice.points), choice.critical, by_mood)
+    return _late(step, scenario, late) if late else step
+
+
+def write(
+    scenario: Scenario, node_id: str, mood: int, check: ReplyCheck, late: Lateness | None = None
+) -> Step:
+    """A written reply scored by the checker: its points, and where the customer takes it."""
+    turn = scenario.nodes[node_id].free_text
+    assert turn is not None
+    reaction = react(turn, check)
+    new_mood = clamp_mood(mood + reaction.mood)
+    target, by_mood = _after(scenario, reaction.next_node, new_mood)
+    step = Step(target, new_mood, dict(check.points), check.critical, by_mood, reaction.route)
+    return _late(step, scenario, late) if late else step
+
+
+def unscored(scenario: Scenario, node_id: str, mood: int, late: Lateness | None = None) -> Step:
+    """A written reply at a turn with no checklist: it waits for an instructor's grade."""
+    turn = scenario.nodes[node_id].free_text
+    assert turn is not None
+    target, by_mood = _after(scenario, turn.next, mood)
+    step = Step(target, mood, {}, None, by_mood)
+    return _late(step, scenario, late) if late else step
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,7 @@ class Score:
 
 
 def score(
-    scenario: dict[str, Any],
+    scenario: Scenario,
     max_points: dict[str, float],
     earned: dict[str, float],
     critical_errors: list[str],
@@ -90,46 +119,13 @@ def score(
     """Per criterion: points earned ÷ most achievable; total: weighted mean; a critical error
     fails the call whatever the total."""
     criteria = {}
-    for criterion in scenario["rubric"]:
-        cid = criterion["id"]
-        top = max_points.get(cid) or 0.0
-        share = max(0.0, earned.get(cid, 0.0)) / top if top else 0.0
-        criteria[cid] = round(100 * min(share, 1.0), 1)
-    total = round(sum(c["weight"] * criteria[c["id"]] for c in scenario["rubric"]) / 100, 1)
-    return Score(criteria, total, total >= scenario["pass_mark"] and not critical_errors)
+    for criterion in scenario.rubric:
+        top = max_points.get(criterion.id) or 0.0
+        share = max(0.0, earned.get(criterion.id, 0.0)) / top if top else 0.0
+        criteria[criterion.id] = round(100 * min(share, 1.0), 1)
+    total = round(sum(c.weight * criteria[c.id] for c in scenario.rubric) / 100, 1)
+    return Score(criteria, total, total >= scenario.pass_mark and not critical_errors)
 
 
-def level_reached(criterion: dict[str, Any], percent: float) -> dict[str, Any]:
-    reached = criterion["levels"][0]
-    for level in criterion["levels"]:
-        if percent >= level["min"]:
-            reached = level
-    return reached
-
-
-def best_choice(node: dict[str, Any]) -> int:
-    """The reply a trainer would hold up: most points, then kindest to the mood."""
-    return max(
-        range(len(node["choices"])),
-        key=lambda i: (
-            sum(node["choices"][i]["points"].values()),
-            node["choices"][i].get("mood", 0),
-        ),
-    )
-
-
-def best_ending(scenario: dict[str, Any]) -> str | None:
-    """The ending reached by always taking the best reply."""
-    nodes, node_id = scenario["nodes"], scenario["start"]
-    seen = set()
-    while node_id not in seen:
-        seen.add(node_id)
-        node = nodes[node_id]
-        if "ending" in node:
-            return node_id
-        node_id = (
-            node["choices"][best_choice(node)]["next"]
-            if "choices" in node
-            else node["free_text"]["next"]
-        )
-    return None
+def level_reached(criterion: Criterion, percent: float) -> Level:
+    return criterion.level(percent)

@@ -14,8 +14,19 @@ from ..database import Base, utcnow
 
 class SessionState(StrEnum):
     IN_PROGRESS = "in_progress"
-    AWAITING_GRADING = "awaiting_grading"  # the call is over; free-text turns wait for a grade
+    # The call is over and a written turn that no checklist can score waits for a person.
+    AWAITING_GRADING = "awaiting_grading"
     FINISHED = "finished"
+    ABANDONED = "abandoned"  # the trainee chose to start the scenario again
+
+
+class ScoredBy(StrEnum):
+    """Who set a turn's points: the choice itself, the reply checker, or an instructor."""
+
+    CHOICE = "choice"
+    CHECKER = "checker"
+    INSTRUCTOR = "instructor"
+    PENDING = "pending"  # a written turn with no checklist, until an instructor grades it
 
 
 class Scenario(Base):
@@ -76,6 +87,10 @@ class Turn(Base):
     phrases_used: Mapped[list[str]] = mapped_column(JSON, default=list)
     phrases_avoided: Mapped[list[str]] = mapped_column(JSON, default=list)  # avoid-phrases said
     needs_grading: Mapped[bool] = mapped_column(default=False)
+    scored_by: Mapped[ScoredBy] = mapped_column(String(12), default=ScoredBy.CHOICE)
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the checker's findings
+    lang: Mapped[str | None] = mapped_column(String(5))  # the language the reply was judged in
+    late: Mapped[bool] = mapped_column(default=False)  # sent after the per-turn limit
     grader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     graded_at: Mapped[datetime | None]
     comment: Mapped[str | None] = mapped_column(Text)

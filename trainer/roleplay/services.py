@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import math
 import random
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..certification import services as certification
-from ..competency.models import SourceKind
+from ..competency.models import DEFAULT_WEIGHTS, SourceKind
 from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence
 from ..database import utcnow
 from ..extensions import db
-from ..phrases import Phrase
-from . import engine
+from ..phrases import PhraseBook
+from . import checker, engine
+from .definition import Scenario as Definition
+from .definition import typed_version
 from .loader import ScenarioDef
 from .models import (
     ChoiceStat,
     PlaySession,
     Scenario,
     ScenarioStat,
+    ScoredBy,
     SessionState,
     Turn,
     TurnGradeChange,
 )
 
-MAX_FREE_TEXT = 2000
+MAX_FREE_TEXT = checker.MAX_REPLY
+# Evidence from a call scored by the checker alone weighs this share of an ordinary call's.
+CHECKER_EVIDENCE_FACTOR = 0.75
 
 
 class PlayError(Exception):
@@ -153,37 +162,120 @@ def get_session(session_id: int, user_id: int) -> PlaySession:
     return session
 
 
-def start_session(scenario: Scenario, user_id: int) -> PlaySession:
-    """Resume the open session of this scenario, or start a new one."""
-    open_session = db.session.scalar(
+def definition(row: Scenario) -> Definition:
+    """The typed scenario of a stored version."""
+    return typed_version(row.content_hash, row.data)
+
+
+def open_session(scenario: Scenario, user_id: int) -> PlaySession | None:
+    return db.session.scalar(
         select(PlaySession).where(
             PlaySession.scenario_id == scenario.id,
             PlaySession.user_id == user_id,
             PlaySession.state == SessionState.IN_PROGRESS,
         )
     )
-    if open_session is not None:
-        return open_session
-    rng = random.Random(secrets.randbits(64))
-    orders = {}
-    for node_id, node in scenario.data["nodes"].items():
-        if "choices" in node:
-            order = list(range(len(node["choices"])))
-            rng.shuffle(order)
-            orders[node_id] = order
+
+
+def start_session(scenario: Scenario, user_id: int, restart: bool = False) -> PlaySession:
+    """Resume the open call of this scenario, or, with `restart`, leave it and begin afresh."""
+    current = open_session(scenario, user_id)
+    if current is not None and not restart:
+        return current
+    if current is not None:
+        current.state = SessionState.ABANDONED
+        current.finished_at = utcnow()
+    typed = definition(scenario)
     session = PlaySession(
         scenario_id=scenario.id,
         user_id=user_id,
-        node=scenario.data["start"],
-        mood=scenario.data["persona"]["mood"],
-        orders=orders,
+        node=typed.start,
+        mood=typed.persona.mood,
     )
     db.session.add(session)
     db.session.commit()
     return session
 
 
+@dataclass(frozen=True)
+class PastCall:
+    session_id: int
+    state: SessionState
+    finished_at: datetime | None
+    score: float | None
+    passed: bool | None
+    ending: str | None  # the ending kind (resolved, escalated, hung_up, lost)
+
+
+def past_calls(scenario_key: str, user_id: int, limit: int = 20) -> list[PastCall]:
+    """This trainee's ended calls of a scenario (every version), newest first."""
+    rows = db.session.scalars(
+        select(PlaySession)
+        .join(Scenario, Scenario.id == PlaySession.scenario_id)
+        .where(
+            Scenario.key == scenario_key,
+            PlaySession.user_id == user_id,
+            PlaySession.state.in_([SessionState.FINISHED, SessionState.AWAITING_GRADING]),
+        )
+        .order_by(PlaySession.finished_at.desc(), PlaySession.id.desc())
+        .limit(limit)
+    ).all()
+    out = []
+    for row in rows:
+        ending = row.scenario.data["nodes"].get(row.ending or "", {}).get("ending")
+        out.append(PastCall(row.id, row.state, row.finished_at, row.score, row.passed, ending))
+    return out
+
+
+def previous_call(session: PlaySession) -> PlaySession | None:
+    """The same trainee's scored call of the same scenario just before this one."""
+    return db.session.scalar(
+        select(PlaySession)
+        .join(Scenario, Scenario.id == PlaySession.scenario_id)
+        .where(
+            Scenario.key == session.scenario.key,
+            PlaySession.user_id == session.user_id,
+            PlaySession.state == SessionState.FINISHED,
+            PlaySession.id < session.id,
+        )
+        .order_by(PlaySession.id.desc())
+        .limit(1)
+    )
+
+
 # --- playing --------------------------------------------------------------------------------
+
+
+def choice_token(session: PlaySession, index: int) -> str:
+    """The opaque value a reply is served under: made for this session, turn and node, so it
+    says nothing about the reply's place in the file and is worthless in any other call."""
+    message = f"roleplay:{session.id}:{session.turns_taken}:{session.node}:{index}".encode()
+    digest = hmac.new(_secret(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
+def choice_order(session: PlaySession) -> list[int]:
+    """The order the current node's replies are shown in: drawn for this session and this
+    visit of the node (a node met twice is shuffled afresh), the same on every reload."""
+    count = len(definition(session.scenario).nodes[session.node].choices or [])
+    message = f"roleplay-order:{session.id}:{session.turns_taken}:{session.node}".encode()
+    seed = int.from_bytes(hmac.new(_secret(), message, hashlib.sha256).digest()[:8], "big")
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def _secret() -> bytes:
+    key = current_app.config["SECRET_KEY"]
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
+def choice_from_token(session: PlaySession, value: str) -> int | None:
+    choices = definition(session.scenario).nodes[session.node].choices or []
+    for index in range(len(choices)):
+        if hmac.compare_digest(choice_token(session, index), value):
+            return index
+    return None
 
 
 def _claim_turn(session: PlaySession, expected: int) -> bool:
@@ -209,57 +301,140 @@ def _check_open(session: PlaySession, expected: int) -> None:
         raise PlayError(_l("That reply was already sent; the conversation has moved on."))
 
 
+def _elapsed(session: PlaySession, now: datetime) -> float:
+    return round((now - session.turn_started_at).total_seconds(), 1)
+
+
+def expire(session: PlaySession, now: datetime | None = None) -> bool:
+    """End the call if the customer has waited past the scenario's hang-up limit; True if so.
+    The server's clock decides, whatever the page's countdown says."""
+    if session.state != SessionState.IN_PROGRESS:
+        return False
+    now = now or utcnow()
+    scenario = definition(session.scenario)
+    late = engine.lateness(scenario, _elapsed(session, now))
+    if late.hung_up is None:
+        return False
+    session.node = late.hung_up
+    _end(session, late.hung_up, now)
+    db.session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What the page's countdown shows, from the server's clock."""
+
+    seconds_left: int | None  # until a reply counts as late; None without a limit
+    hang_up_in: int | None  # until the customer hangs up; None if they never do
+
+
+def clock(session: PlaySession, now: datetime | None = None) -> Clock:
+    scenario = definition(session.scenario)
+    limit = scenario.turn_seconds
+    if not limit:
+        return Clock(None, None)
+    elapsed = _elapsed(session, now or utcnow())
+    timeout = scenario.timeout
+    hang_up = None
+    if timeout and timeout.hang_up_after and timeout.ending:
+        # A second past the limit, so that the page's reload finds the call already over.
+        hang_up = max(0, math.ceil(limit + timeout.hang_up_after - elapsed) + 1)
+    return Clock(max(0, int(limit - elapsed)), hang_up)
+
+
+def _hung_up_check(session: PlaySession, now: datetime) -> None:
+    if expire(session, now):
+        raise PlayError(_l("The customer hung up while waiting for your reply."))
+
+
 def choose(
     session: PlaySession, expected_turn: int, choice_index: int, now: datetime | None = None
 ) -> Turn | None:
     """Take the choice (its index as written in the scenario); None if the turn was replayed."""
+    now = now or utcnow()
     _check_open(session, expected_turn)
-    node = session.scenario.data["nodes"][session.node]
-    if "choices" not in node:
+    _hung_up_check(session, now)
+    scenario = definition(session.scenario)
+    choices = scenario.nodes[session.node].choices
+    if not choices:
         raise PlayError(_l("This turn needs a written reply."))
-    if not 0 <= choice_index < len(node["choices"]):
+    if not 0 <= choice_index < len(choices):
         raise PlayError(_l("That reply is not one of the options offered."))
+    late = engine.lateness(scenario, _elapsed(session, now))
     if not _claim_turn(session, expected_turn):
         return None
-    step = engine.choose(session.scenario.data, session.node, choice_index, session.mood)
-    return _record(session, expected_turn, step, choice_index, None, [], [], now)
+    step = engine.choose(scenario, session.node, choice_index, session.mood, late)
+    return _record(session, expected_turn, step, now, choice=choice_index)
+
+
+def choose_token(
+    session: PlaySession, expected_turn: int, value: str, now: datetime | None = None
+) -> Turn | None:
+    """Take the reply served under `value`; a token from another call or turn is refused."""
+    _check_open(session, expected_turn)
+    index = choice_from_token(session, value)
+    if index is None:
+        raise PlayError(_l("That reply is not one of the options offered."))
+    return choose(session, expected_turn, index, now)
+
+
+WRONG_LANGUAGE = {
+    "zh": _l("This call is in Chinese: write your reply in Chinese."),
+    "en": _l("This call is in English: write your reply in English."),
+}
 
 
 def write(
     session: PlaySession,
     expected_turn: int,
     text: str,
-    phrases: dict[str, Phrase],
+    book: PhraseBook,
+    lang: str,
     now: datetime | None = None,
 ) -> Turn | None:
-    """Send a written reply; it is checked for phrases at once and graded later by a person."""
+    """Send a written reply: the checker scores it at once and the customer reacts to what it
+    found. A turn without a checklist waits for an instructor's grade."""
+    now = now or utcnow()
     _check_open(session, expected_turn)
-    node = session.scenario.data["nodes"][session.node]
-    if "free_text" not in node:
+    _hung_up_check(session, now)
+    scenario = definition(session.scenario)
+    turn = scenario.nodes[session.node].free_text
+    if turn is None:
         raise PlayError(_l("Choose one of the replies offered."))
+    problem = checker.reply_problem(text)
+    if problem:
+        raise PlayError(problem)
     text = text.strip()
-    if not text:
-        raise PlayError(_l("Write a reply before sending it."))
-    if len(text) > MAX_FREE_TEXT:
-        raise PlayError(_l("The reply is too long (at most %(n)d characters).", n=MAX_FREE_TEXT))
+    check = checker.check_reply(scenario, turn, text, lang, book)
+    if "wrong-language" in check.flags:
+        raise PlayError(WRONG_LANGUAGE.get(lang, WRONG_LANGUAGE["zh"]))
+    late = engine.lateness(scenario, _elapsed(session, now))
     if not _claim_turn(session, expected_turn):
         return None
-    check = engine.check_free_text(session.scenario.data, session.node, text, phrases)
-    step = engine.free_text_step(session.scenario.data, session.node, session.mood, check)
-    return _record(session, expected_turn, step, None, text, check.used, check.avoided, now)
+    if turn.checklist:
+        step = engine.write(scenario, session.node, session.mood, check, late)
+        scored_by = ScoredBy.CHECKER
+    else:
+        step = engine.unscored(scenario, session.node, session.mood, late)
+        step = replace(step, critical=check.critical)
+        scored_by = ScoredBy.PENDING
+    return _record(
+        session, expected_turn, step, now, text=text, check=check, scored_by=scored_by, lang=lang
+    )
 
 
 def _record(
     session: PlaySession,
     number: int,
     step: engine.Step,
-    choice: int | None,
-    text: str | None,
-    used: list[str],
-    avoided: list[str],
-    now: datetime | None,
+    now: datetime,
+    choice: int | None = None,
+    text: str | None = None,
+    check: checker.ReplyCheck | None = None,
+    scored_by: ScoredBy = ScoredBy.CHOICE,
+    lang: str | None = None,
 ) -> Turn:
-    now = now or utcnow()
     turn = Turn(
         number=number + 1,
         node=session.node,
@@ -267,10 +442,14 @@ def _record(
         text=text,
         points=step.points,
         mood_after=step.mood,
-        seconds=round((now - session.turn_started_at).total_seconds(), 1),
-        phrases_used=used,
-        phrases_avoided=avoided,
-        needs_grading=text is not None,
+        seconds=_elapsed(session, now),
+        phrases_used=[],
+        phrases_avoided=[a.phrase for a in check.avoided] if check else [],
+        needs_grading=scored_by == ScoredBy.PENDING,
+        scored_by=scored_by,
+        explanation={**check.as_json(), "route": step.route} if check else None,
+        lang=lang,
+        late=step.late,
         created_at=now,
     )
     session.turns.append(turn)
@@ -285,15 +464,19 @@ def _record(
     if step.critical and step.critical not in session.critical_errors:
         session.critical_errors = [*session.critical_errors, step.critical]
     session.node, session.mood, session.turn_started_at = step.next_node, step.mood, now
-    if "ending" in session.scenario.data["nodes"][step.next_node]:
-        session.ending = step.next_node
-        session.finished_at = now
-        if any(t.needs_grading for t in session.turns):
-            session.state = SessionState.AWAITING_GRADING
-        else:
-            _complete(session)
+    if definition(session.scenario).nodes[step.next_node].ending:
+        _end(session, step.next_node, now)
     db.session.commit()
     return turn
+
+
+def _end(session: PlaySession, ending: str, now: datetime) -> None:
+    session.ending = ending
+    session.finished_at = now
+    if any(t.needs_grading for t in session.turns):
+        session.state = SessionState.AWAITING_GRADING
+    else:
+        _complete(session)
 
 
 def earned_points(session: PlaySession) -> dict[str, float]:
@@ -304,24 +487,42 @@ def earned_points(session: PlaySession) -> dict[str, float]:
     return earned
 
 
-def _complete(session: PlaySession) -> None:
+def _rescore(session: PlaySession) -> engine.Score:
     scenario = session.scenario
     result = engine.score(
-        scenario.data, scenario.max_points, earned_points(session), session.critical_errors
+        definition(scenario), scenario.max_points, earned_points(session), session.critical_errors
     )
-    session.state = SessionState.FINISHED
     session.score, session.criterion_scores, session.passed = (
         result.total,
         result.criteria,
         result.passed,
     )
-    for criterion in scenario.data["rubric"]:
+    return result
+
+
+def evidence_weight(session: PlaySession) -> float:
+    """A call whose written turns only the checker has scored counts for less than one an
+    instructor has confirmed (docs/decisions.md, "Evidence from role-plays")."""
+    full = DEFAULT_WEIGHTS[SourceKind.ROLEPLAY]
+    if any(t.scored_by == ScoredBy.CHECKER for t in session.turns):
+        return round(full * CHECKER_EVIDENCE_FACTOR, 3)
+    return full
+
+
+def _complete(session: PlaySession) -> None:
+    scenario = session.scenario
+    typed = definition(scenario)
+    result = _rescore(session)
+    session.state = SessionState.FINISHED
+    weight = evidence_weight(session)
+    for criterion in typed.rubric:
         record_evidence(
             session.user_id,
-            criterion["competency"],
-            result.criteria[criterion["id"]] / 100,
+            criterion.competency,
+            result.criteria[criterion.id] / 100,
             SourceKind.ROLEPLAY,
-            f"roleplay:{session.id}:{criterion['id']}",
+            f"roleplay:{session.id}:{criterion.id}",
+            weight=weight,
         )
     stat = db.session.get(ScenarioStat, scenario.key)
     if stat is None:
@@ -353,7 +554,7 @@ class QueueItem:
 
 
 def grading_queue(limit: int = 100) -> list[QueueItem]:
-    """Sessions with free-text turns waiting for a grade, oldest first."""
+    """Calls with written turns no checklist could score, waiting for a grade, oldest first."""
     rows = db.session.execute(
         select(
             PlaySession.id,
@@ -372,42 +573,67 @@ def grading_queue(limit: int = 100) -> list[QueueItem]:
     return [QueueItem(a, b, c, d, e) for a, b, c, d, e in rows if d is not None]
 
 
+def checker_scored(limit: int = 50) -> list[QueueItem]:
+    """Recent finished calls with written turns only the checker has scored: an instructor may
+    confirm or change them (and so calibrate the checker), newest first."""
+    rows = db.session.execute(
+        select(
+            PlaySession.id,
+            PlaySession.user_id,
+            Scenario.key,
+            PlaySession.finished_at,
+            func.count(Turn.id),
+        )
+        .join(Scenario, Scenario.id == PlaySession.scenario_id)
+        .join(Turn, Turn.session_id == PlaySession.id)
+        .where(PlaySession.state == SessionState.FINISHED, Turn.scored_by == ScoredBy.CHECKER)
+        .group_by(PlaySession.id, PlaySession.user_id, Scenario.key, PlaySession.finished_at)
+        .order_by(PlaySession.finished_at.desc())
+        .limit(limit)
+    ).all()
+    return [QueueItem(a, b, c, d, e) for a, b, c, d, e in rows if d is not None]
+
+
 def grade_turn(
     session: PlaySession, turn_number: int, grader_id: int, points: dict[str, float], comment: str
 ) -> None:
+    """An instructor's grade for a written turn; it replaces the checker's points."""
     turn = next((t for t in session.turns if t.number == turn_number), None)
     if turn is None or turn.text is None:
         raise NotFound(turn_number)
-    allowed = session.scenario.data["nodes"][turn.node]["free_text"]["criteria"]
+    free_text = definition(session.scenario).nodes[turn.node].free_text
+    allowed = free_text.criteria if free_text else {}
     if set(points) != set(allowed) or any(not 0 <= points[c] <= allowed[c] for c in allowed):
         raise PlayError(_l("Give each criterion a score between 0 and its maximum."))
     db.session.add(
         TurnGradeChange(
             turn_id=turn.id,
             grader_id=grader_id,
-            old_points=turn.points if turn.graded_at else None,
+            old_points=turn.points if turn.scored_by != ScoredBy.PENDING else None,
             new_points=points,
             comment=comment,
         )
     )
     turn.points, turn.comment = dict(points), comment.strip()
     turn.grader_id, turn.graded_at, turn.needs_grading = grader_id, utcnow(), False
+    turn.scored_by = ScoredBy.INSTRUCTOR
     if session.state == SessionState.AWAITING_GRADING and not any(
         t.needs_grading for t in session.turns
     ):
         _complete(session)
     elif session.state == SessionState.FINISHED:
-        result = engine.score(
-            session.scenario.data,
-            session.scenario.max_points,
-            earned_points(session),
-            session.critical_errors,
-        )
-        session.score, session.criterion_scores, session.passed = (
-            result.total,
-            result.criteria,
-            result.passed,
-        )
+        result = _rescore(session)
+        # The confirmed score is evidence of its own, weighted as a person's judgement.
+        for criterion in definition(session.scenario).rubric:
+            if criterion.id in allowed:
+                record_evidence(
+                    session.user_id,
+                    criterion.competency,
+                    result.criteria[criterion.id] / 100,
+                    SourceKind.GRADE,
+                    f"roleplay:{session.id}:{criterion.id}:turn{turn.number}",
+                )
+        certification.refresh(session.user_id)
     db.session.commit()
 
 

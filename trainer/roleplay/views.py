@@ -17,8 +17,8 @@ from ..auth.models import Role, User
 from ..competency.services import competencies_by_id
 from ..extensions import db
 from ..i18n import current_language
-from ..phrases import Phrase, load_phrases
-from . import engine, presentation, services
+from ..phrases import PhraseBook, load_phrase_book
+from . import presentation, services
 from .graph import draw
 from .models import PlaySession, SessionState
 
@@ -27,12 +27,12 @@ STAFF = (Role.INSTRUCTOR, Role.ADMIN)
 
 
 @lru_cache(maxsize=4)
-def _phrases(root: str) -> dict[str, Phrase]:
-    return load_phrases(Path(root), [])
+def _phrase_book(root: str) -> PhraseBook:
+    return load_phrase_book(Path(root), [])
 
 
-def phrases() -> dict[str, Phrase]:
-    return _phrases(str(current_app.config["TRAINER_CONTENT_DIR"]))
+def phrase_book() -> PhraseBook:
+    return _phrase_book(str(current_app.config["TRAINER_CONTENT_DIR"]))
 
 
 def _own(session_id: int) -> PlaySession:
@@ -68,6 +68,8 @@ def scenario(key: str) -> str:
         lang=current_language(),
         form=FlaskForm(),
         competencies=comps,
+        open_session=services.open_session(row, current_user.id),
+        past=services.past_calls(key, current_user.id),
     )
 
 
@@ -80,7 +82,8 @@ def start(key: str) -> Response:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    session = services.start_session(row, current_user.id)
+    restart = request.form.get("restart") == "1"
+    session = services.start_session(row, current_user.id, restart=restart)
     return redirect(url_for("roleplay.play", session_id=session.id))
 
 
@@ -88,6 +91,8 @@ def start(key: str) -> Response:
 @any_signed_in
 def play(session_id: int) -> str | Response:
     session = _own(session_id)
+    if services.expire(session):
+        flash(_("The customer hung up while waiting for your reply."), "error")
     if session.state != SessionState.IN_PROGRESS:
         return redirect(url_for("roleplay.debrief", session_id=session.id))
     lang = current_language()
@@ -100,6 +105,7 @@ def play(session_id: int) -> str | Response:
         prompt=presentation.current_prompt(session, lang),
         form=FlaskForm(),
         max_length=services.MAX_FREE_TEXT,
+        clock=services.clock(session),
     )
 
 
@@ -114,12 +120,11 @@ def turn(session_id: int) -> Response:
         if expected is None:
             raise services.PlayError(_("The reply could not be read; please try again."))
         if "choice" in request.form:
-            choice = request.form.get("choice", type=int)
-            if choice is None:
-                raise services.PlayError(_("That reply is not one of the options offered."))
-            services.choose(session, expected, choice)
+            services.choose_token(session, expected, request.form.get("choice", ""))
         else:
-            services.write(session, expected, request.form.get("text", ""), phrases())
+            services.write(
+                session, expected, request.form.get("text", ""), phrase_book(), current_language()
+            )
     except services.PlayError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("roleplay.play", session_id=session.id))
@@ -137,9 +142,11 @@ def debrief(session_id: int) -> str | Response:
 def _debrief_page(session: PlaySession, template: str, **extra: object) -> str:
     lang = current_language()
     data = session.scenario.data
-    best = engine.best_ending(data)
-    errors = {e["id"]: presentation.t(e["name"], lang) for e in data["critical_errors"]}
-    rows = presentation.rubric_rows(session, lang)
+    typed = services.definition(session.scenario)
+    best = typed.best_ending()
+    errors = {e.id: e.name.get(lang) for e in typed.critical_errors}
+    previous = services.previous_call(session)
+    rows = presentation.rubric_rows(session, lang, previous.criterion_scores if previous else None)
     comps = competencies_by_id([r.competency for r in rows])
     return render_template(
         template,
@@ -147,12 +154,14 @@ def _debrief_page(session: PlaySession, template: str, **extra: object) -> str:
         data=data,
         lang=lang,
         rows=rows,
+        previous=previous,
         competencies=comps,
-        lines=presentation.transcript(session, lang, with_feedback=True, phrases=phrases()),
+        lines=presentation.transcript(session, lang, with_feedback=True),
         ending=data["nodes"][session.ending] if session.ending else None,
         best_ending=data["nodes"][best] if best else None,
         reached_best=best == session.ending,
         critical=[errors.get(e, e) for e in session.critical_errors],
+        separator=presentation.separator(lang),
         **extra,
     )
 
@@ -230,23 +239,25 @@ def analytics(key: str) -> str:
     lang = current_language()
     counts = services.choice_counts(key)
     stats = services.scenario_stats(key)
+    typed = services.definition(row)
     nodes = []
-    for node_id, node in row.data["nodes"].items():
-        if "choices" in node:
-            total = sum(counts.get((node_id, i), 0) for i in range(len(node["choices"])))
+    for node_id, node in typed.nodes.items():
+        if node.choices:
+            total = sum(counts.get((node_id, i), 0) for i in range(len(node.choices)))
+            best = typed.best_choice(node)
             options = [
                 {
-                    "reply": presentation.t(c["reply"], lang),
+                    "reply": c.reply.get(lang),
                     "count": counts.get((node_id, i), 0),
                     "share": round(100 * counts.get((node_id, i), 0) / total) if total else 0,
-                    "best": i == engine.best_choice(node),
+                    "best": i == best,
                 }
-                for i, c in enumerate(node["choices"])
+                for i, c in enumerate(node.choices)
             ]
             nodes.append(
                 {
                     "id": node_id,
-                    "customer": presentation.t(node["customer"], lang),
+                    "customer": node.customer.get(lang),
                     "total": total,
                     "options": options,
                 }

@@ -16,20 +16,33 @@
     window.speechSynthesis.speak(utterance);
   }
 
+  // The server decides what is late and when the customer hangs up; the countdown only
+  // shows its clock (the page carries the seconds the server counted).
   var countdown = null;
   function startTimer(root) {
     window.clearInterval(countdown);
     var player = document.getElementById("player");
     var seconds = parseInt(player.getAttribute("data-seconds"), 10);
+    var hangUp = parseInt(player.getAttribute("data-hang-up"), 10);
     var box = root.querySelector(".turn__timer");
-    if (!seconds || !box) return;
+    var late = root.querySelector(".turn__late");
+    if (isNaN(seconds) || !box) return;
     box.hidden = false;
     var value = box.querySelector("[data-countdown]");
-    countdown = window.setInterval(function () {
-      seconds -= 1;
+    function tick() {
       value.textContent = Math.max(seconds, 0);
       if (seconds <= 10) box.classList.add("timer--low");
-      if (seconds <= 0) window.clearInterval(countdown);
+      if (seconds <= 0 && late) late.hidden = false;
+      if (!isNaN(hangUp) && hangUp <= 0) {
+        window.clearInterval(countdown);
+        window.location.reload();  // the server ends the call and shows the debrief
+      }
+    }
+    tick();
+    countdown = window.setInterval(function () {
+      seconds -= 1;
+      hangUp -= 1;
+      tick();
     }, 1000);
   }
 
