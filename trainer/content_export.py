@@ -173,6 +173,8 @@ def _question_fields(q: Question) -> dict[str, Any]:
             option: dict[str, Any] = {"text": o["text"], "correct": o["fraction"] > 0}
             if o.get("feedback"):
                 option["feedback"] = o["feedback"]
+            if o.get("pin"):
+                option["pin"] = True
             options.append(option)
         out["options"] = options
     elif q.type == "truefalse":

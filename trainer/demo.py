@@ -31,27 +31,29 @@ COLLEAGUES = (
 
 
 def right_answers(attempt: Any) -> dict[str, list[str]]:
-    """The form a trainee who knows every answer would send (demo activity only)."""
-    form: dict[str, list[str]] = {}
+    """The form a trainee who knows every answer would send (demo activity only): the right
+    response of each question, put under the attempt's answer tokens."""
+    from .quizzes.services import answer_form
+
+    responses: dict[int, Any] = {}
     for slot in attempt.slots:
-        name, data, kind = f"q{slot.position}", slot.question.data, slot.question.type
+        data, kind = slot.question.data, slot.question.type
         if kind == "single":
-            form[name] = [max(data["options"], key=lambda o: o["fraction"])["id"]]
+            responses[slot.position] = max(data["options"], key=lambda o: o["fraction"])["id"]
         elif kind == "multiple":
-            form[name] = [o["id"] for o in data["options"] if o["fraction"] > 0]
+            responses[slot.position] = [o["id"] for o in data["options"] if o["fraction"] > 0]
         elif kind == "truefalse":
-            form[name] = ["true" if data["answer"] else "false"]
+            responses[slot.position] = bool(data["answer"])
         elif kind == "matching":
-            for pair in data["pairs"]:
-                form[f"{name}-{pair['id']}"] = [pair["id"]]
+            responses[slot.position] = {pair["id"]: pair["id"] for pair in data["pairs"]}
         elif kind == "ordering":
-            for position, step in enumerate(data["steps"], start=1):
-                form[f"{name}-{step['id']}"] = [str(position)]
+            responses[slot.position] = [step["id"] for step in data["steps"]]
         elif kind == "numeric":
-            form[name] = [f"{data['answers'][0].get('value', data['answers'][0].get('min'))}"]
+            answer = data["answers"][0]
+            responses[slot.position] = f"{answer.get('value', answer.get('min'))}"
         elif kind == "short":
-            form[name] = [data["answers"][0]["text"]]
-    return form
+            responses[slot.position] = data["answers"][0]["text"]
+    return answer_form(attempt, responses)
 
 
 def create_demo(password: str) -> list[tuple[str, Role]]:

@@ -28,36 +28,41 @@ def quiz(app: Flask, tmp_path: Path) -> services.Quiz:
     return services.get_quiz("basics-quiz")
 
 
-def answers_for(attempt: Attempt, right: bool = True) -> dict[str, list[str]]:
-    """A form filling every question, right or wrong (the essay always gets text)."""
-    form: dict[str, list[str]] = {}
+def right_or_wrong(attempt: Attempt, right: bool = True) -> dict[int, object]:
+    """Per position, a response in authoring ids, right or wrong (the essay always gets text)."""
+    responses: dict[int, object] = {}
     for slot in attempt.slots:
-        name, data = f"q{slot.position}", slot.question.data
-        kind = slot.question.type
+        data, kind = slot.question.data, slot.question.type
         if kind == "single":
-            pick = next(o["id"] for o in data["options"] if (o["fraction"] > 0) == right)
-            form[name] = [pick]
+            responses[slot.position] = next(
+                o["id"] for o in data["options"] if (o["fraction"] > 0) == right
+            )
         elif kind == "multiple":
-            form[name] = [o["id"] for o in data["options"] if (o["fraction"] > 0) == right]
+            responses[slot.position] = [
+                o["id"] for o in data["options"] if (o["fraction"] > 0) == right
+            ]
         elif kind == "truefalse":
-            form[name] = [str(data["answer"] == right).lower()]
+            responses[slot.position] = data["answer"] == right
         elif kind == "matching":
             ids = [p["id"] for p in data["pairs"]]
             targets = ids if right else ids[1:] + ids[:1]
-            for left, target in zip(ids, targets, strict=True):
-                form[f"{name}-{left}"] = [target]
+            responses[slot.position] = dict(zip(ids, targets, strict=True))
         elif kind == "ordering":
             ids = [s["id"] for s in data["steps"]]
-            order = ids if right else list(reversed(ids))
-            for step in ids:
-                form[f"{name}-{step}"] = [str(order.index(step) + 1)]
+            responses[slot.position] = ids if right else list(reversed(ids))
         elif kind == "numeric":
-            form[name] = ["８５" if right else "60"]  # full-width digits count
+            responses[slot.position] = "８５" if right else "60"  # full-width digits count
         elif kind == "short":
-            form[name] = ["Paraphrasing " if right else "listening"]
+            responses[slot.position] = "Paraphrasing " if right else "listening"
         elif kind == "essay":
-            form[name] = ["我理解您的着急，我马上帮您查。"]
-    return form
+            responses[slot.position] = "我理解您的着急，我马上帮您查。"
+    return responses
+
+
+def answers_for(attempt: Attempt, right: bool = True) -> dict[str, list[str]]:
+    """The form a page of this attempt sends when every question is answered, right or wrong:
+    the responses put under the attempt's own answer tokens."""
+    return services.answer_form(attempt, right_or_wrong(attempt, right))
 
 
 def test_start_draws_the_quiz_and_resumes_the_same_attempt(quiz: services.Quiz) -> None:
@@ -165,12 +170,19 @@ def test_bad_answers_are_refused_clearly_and_change_nothing(quiz: services.Quiz)
     attempt = services.start_attempt(quiz, user.id)
     numeric = next(s for s in attempt.slots if s.question.type == "numeric")
     single = next(s for s in attempt.slots if s.question.type == "single")
+    short = next(s for s in attempt.slots if s.question.type == "short")
+    # An honest mistake is refused on its own; the rest of the form is kept.
     result = services.save_answers(
-        attempt, {f"q{numeric.position}": ["eighty"], f"q{single.position}": ["zz"]}
+        attempt, {f"q{numeric.position}": ["eighty"], f"q{short.position}": ["listening"]}
     )
     assert "is not a number" in str(result.errors[numeric.position])
-    assert "not part of this question" in str(result.errors[single.position])
-    assert numeric.response is None and single.response is None
+    assert numeric.response is None and short.response == "listening"
+    # An option this attempt never served (here an authoring id) refuses the whole request.
+    with pytest.raises(services.AnswerRefused, match="not offered in this attempt"):
+        services.save_answers(
+            attempt, {f"q{single.position}": ["a"], f"q{numeric.position}": ["85"]}
+        )
+    assert single.response is None and numeric.response is None
     with pytest.raises(services.QuizError, match="not in this attempt"):
         services.save_answers(attempt, {"q99": ["a"]})
     other = make_user("other@example.com")

@@ -73,6 +73,20 @@ def document() -> dict[str, Any]:
                 ],
             ),
             "/quizzes": _get("Quizzes with this person's results", [LANG]),
+            "/attempts/{attempt_id}": _get(
+                "One of this person's quiz attempts: its questions under the attempt's answer "
+                "tokens (the form fields the attempt page posts), and the outcome once the "
+                "quiz shows it",
+                [
+                    LANG,
+                    {
+                        "name": "attempt_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+            ),
             "/profile": _get("This person's competency levels", [LANG]),
             "/certificates": _get("This person's certification standings and certificates"),
             "/hr/certifications": _get(

@@ -111,9 +111,41 @@ def quiz_list() -> Response:
                 "best_percent": s.best_percent,
                 "passed": s.passed,
                 "awaiting_grading": s.awaiting_grading,
+                "in_progress_attempt": s.in_progress_id,
             }
             for s in quizzes.quizzes_for(current_user.id)
         ]
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@any_signed_in
+def attempt(attempt_id: int) -> Response:
+    """One's own attempt: its questions as the page shows them, under the attempt's tokens
+    (options, rows and steps in this attempt's order; never the key before it may be shown)."""
+    from ..extensions import db
+    from ..quizzes.models import AttemptState, Quiz
+    from ..quizzes.presentation import attempt_view, slot_json
+
+    try:
+        found = quizzes.get_attempt(attempt_id, current_user.id)
+    except quizzes.NotFound:
+        abort(404)
+    quizzes.close_if_expired(found)
+    quizzes.ensure_tokens(found)
+    quiz = db.session.get(Quiz, found.quiz_id)
+    reveal = quiz is not None and quizzes.feedback_visible(quiz, found)
+    running = found.state == AttemptState.IN_PROGRESS
+    lang = _lang()
+    return jsonify(
+        id=found.id,
+        quiz=quiz.slug if quiz else None,
+        number=found.number,
+        state=str(found.state),
+        seconds_left=quizzes.time_left(found) if running else None,
+        percent=None if running else found.percent,
+        passed=found.passed,
+        questions=[slot_json(v) for v in attempt_view(found, lang, reveal)],
     )
 
 

@@ -5,6 +5,7 @@ and archives the old one, so attempts keep the question they were answered on.""
 from __future__ import annotations
 
 import random
+import secrets
 from typing import Any
 
 from flask_babel import LazyString
@@ -22,6 +23,7 @@ from ..markup import render_text
 from ..quizzes.loader import TYPE_FIELDS, check_question
 from ..quizzes.models import Question, QuestionBank
 from ..quizzes.presentation import SlotView
+from ..quizzes.tokens import issue
 from ..quizzes.types import TYPES
 
 MAX_OPTIONS, MAX_PAIRS, MAX_STEPS, MAX_CRITERIA = 6, 6, 8, 4
@@ -92,6 +94,8 @@ def raw_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
                 "text": text,
                 "correct": form.get(f"option_{i}_correct") == "on",
             }
+            if form.get(f"option_{i}_pin") == "on":
+                option["pin"] = True
             feedback = _pair(form, f"option_{i}_feedback")
             if _filled(feedback):
                 option["feedback"] = feedback
@@ -209,7 +213,9 @@ def preview(question: Question | None, raw: dict[str, Any] | None, lang: str) ->
     if question is None:
         raise LookupError
     kind = TYPES[question.type]
-    order = kind.shuffle(question.data, random.Random(1))
+    # A fresh draw and fresh tokens each time, as a new attempt would get (nothing is stored).
+    layout = kind.layout(question.data, random.Random(secrets.randbits(64)))
+    shown = issue(layout, set())
     return SlotView(
         position=1,
         type=question.type,
@@ -219,7 +225,7 @@ def preview(question: Question | None, raw: dict[str, Any] | None, lang: str) ->
             question.data.get("format", "plain"),
         ),
         points=question.points,
-        shown=kind.present(question.data, order, lang),
+        shown=kind.present(question.data, shown, None, lang),
         response=None,
         saved=False,
     )

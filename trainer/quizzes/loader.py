@@ -200,10 +200,17 @@ def _type_data(
         options = []
         for i, item in enumerate(raw):
             o = s.mapping(
-                (*keys, "options", i), item, ("text", "correct"), ("feedback",), what="an option"
+                (*keys, "options", i),
+                item,
+                ("text", "correct"),
+                ("feedback", "pin"),
+                what="an option",
             )
             if o is None or "text" not in o or not isinstance(o.get("correct"), bool):
                 s.problem((*keys, "options", i), "an option needs text and correct: true/false")
+                return None
+            if not isinstance(o.get("pin", False), bool):
+                s.problem((*keys, "options", i, "pin"), "pin must be true or false")
                 return None
             text = s.bilingual((*keys, "options", i, "text"), o["text"], "option text")
             feedback = (
@@ -213,14 +220,21 @@ def _type_data(
             )
             if text is None:
                 return None
-            options.append(
-                {
-                    "id": chr(ord("a") + i),
-                    "text": text,
-                    "correct": o["correct"],
-                    "feedback": feedback,
-                }
+            option: dict[str, Any] = {
+                "id": chr(ord("a") + i),
+                "text": text,
+                "correct": o["correct"],
+                "feedback": feedback,
+            }
+            if o.get("pin"):  # keeps its authored place when the options are shuffled
+                option["pin"] = True
+            options.append(option)
+        if sum(1 for o in options if not o.get("pin")) < 2:
+            s.problem(
+                (*keys, "options"),
+                "at least two options must be left unpinned, or the order gives the key away",
             )
+            return None
         right = sum(1 for o in options if o["correct"])
         if kind == "single" and right != 1:
             s.problem(

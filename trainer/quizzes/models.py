@@ -135,6 +135,10 @@ class AttemptSlot(Base):
     position: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     order: Mapped[list[Any]] = mapped_column(JSON, default=list)  # option order shown
+    # What the trainee chooses from, in the order shown, each under a random token made for
+    # this attempt: {"options" | "rows" | "choices" | "steps": [[token, authoring id], ...]}.
+    # Responses are stored in authoring ids; tokens only travel to and from the browser.
+    tokens: Mapped[dict[str, list[list[str]]] | None] = mapped_column(JSON)
     response: Mapped[Any | None] = mapped_column(JSON)
     saved_at: Mapped[datetime | None]
     fraction: Mapped[float | None]  # 0–1 once graded

@@ -1,5 +1,9 @@
 """What the quiz pages show for each slot: the question without its key while the attempt runs,
-and with the right answers and explanations in the review when the quiz allows it."""
+and with the right answers and explanations in the review when the quiz allows it.
+
+Options, rows and steps are shown in the order this attempt drew, under this attempt's tokens;
+nothing the page gets is an authoring id. The review lists them in the same order.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from typing import Any
 
 from ..markup import render_text
 from .models import Attempt, AttemptSlot
-from .types import TYPES, matching_numeric_answer, matching_short_answer, text_in
+from .tokens import Tokens, ids_in_order
+from .types import TOKENISED, TYPES, matching_numeric_answer, matching_short_answer, text_in
 
 
 @dataclass(frozen=True)
@@ -18,8 +23,8 @@ class SlotView:
     type_label: str
     text_html: str
     points: float
-    shown: dict[str, Any]  # what the type presents (options, lefts/rights, steps...)
-    response: Any
+    shown: dict[str, Any]  # what the type presents under tokens (options, rows, steps...)
+    response: Any  # the trainee's text (numeric, short, essay); choices are marked in `shown`
     saved: bool
     # Only filled in when feedback may be shown:
     fraction: float | None = None
@@ -31,19 +36,22 @@ class SlotView:
     comment: str = ""
 
 
-def _readable_answer(slot: AttemptSlot, lang: str) -> tuple[list[str], list[str], str]:
-    """(correct answer lines, chosen answer lines, per-answer feedback)."""
+def _readable_answer(
+    slot: AttemptSlot, tokens: Tokens, lang: str
+) -> tuple[list[str], list[str], str]:
+    """(correct answer lines, chosen answer lines, per-answer feedback), in the order the
+    trainee saw the options and rows."""
     q, data, response = slot.question, slot.question.data, slot.response
     kind = q.type
     if kind in ("single", "multiple"):
         options = {o["id"]: o for o in data["options"]}
-        correct = [text_in(o["text"], lang) for o in data["options"] if o["fraction"] > 0]
-        ids = [response] if isinstance(response, str) else list(response or [])
-        chosen = [text_in(options[i]["text"], lang) for i in ids if i in options]
+        shown = [i for i in ids_in_order(tokens, "options") if i in options] or list(options)
+        correct = [text_in(options[i]["text"], lang) for i in shown if options[i]["fraction"] > 0]
+        picked = {response} if isinstance(response, str) else set(response or [])
+        ids = [i for i in shown if i in picked]
+        chosen = [text_in(options[i]["text"], lang) for i in ids]
         feedback = " ".join(
-            text_in(options[i].get("feedback"), lang)
-            for i in ids
-            if i in options and options[i].get("feedback")
+            text_in(options[i].get("feedback"), lang) for i in ids if options[i].get("feedback")
         )
         return correct, chosen, feedback
     if kind == "truefalse":
@@ -62,14 +70,16 @@ def _readable_answer(slot: AttemptSlot, lang: str) -> tuple[list[str], list[str]
     if kind == "matching":
         rights = {p["id"]: p["right"] for p in data["pairs"]}
         rights.update({d["id"]: d["right"] for d in data.get("distractors", [])})
+        pairs = {p["id"]: p for p in data["pairs"]}
+        rows = [i for i in ids_in_order(tokens, "rows") if i in pairs] or list(pairs)
         correct = [
-            f"{text_in(p['left'], lang)} → {text_in(p['right'], lang)}" for p in data["pairs"]
+            f"{text_in(pairs[i]['left'], lang)} → {text_in(pairs[i]['right'], lang)}" for i in rows
         ]
         chosen = (
             [
-                f"{text_in(p['left'], lang)} → "
-                + (text_in(rights.get((response or {}).get(p["id"], ""), ""), lang) or "—")
-                for p in data["pairs"]
+                f"{text_in(pairs[i]['left'], lang)} → "
+                + (text_in(rights.get((response or {}).get(i, ""), ""), lang) or "—")
+                for i in rows
             ]
             if response
             else []
@@ -112,21 +122,27 @@ def _readable_answer(slot: AttemptSlot, lang: str) -> tuple[list[str], list[str]
 
 
 def slot_view(slot: AttemptSlot, lang: str, reveal: bool) -> SlotView:
+    from .services import slot_tokens
+
     q = slot.question
     kind = TYPES[q.type]
+    tokens = slot_tokens(slot)
     base: dict[str, Any] = {
         "position": slot.position,
         "type": q.type,
         "type_label": str(kind.label),
         "text_html": render_text(text_in(q.text, lang), q.data.get("format", "plain")),
         "points": q.points,
-        "shown": kind.present(q.data, slot.order, lang),
-        "response": slot.response,
+        "shown": kind.present(q.data, tokens, slot.response, lang),
+        "response": None if q.type in TOKENISED else slot.response,
         "saved": slot.saved_at is not None,
     }
-    if not reveal:
+    # Only a marked question (or one waiting for its grader) shows its key: with immediate
+    # feedback an unanswered question of a running attempt keeps it.
+    marked = slot.fraction is not None or slot.needs_grading or q.type == "description"
+    if not reveal or not marked:
         return SlotView(**base)
-    correct, chosen, feedback = _readable_answer(slot, lang)
+    correct, chosen, feedback = _readable_answer(slot, tokens, lang)
     return SlotView(
         **base,
         fraction=slot.fraction,
@@ -141,3 +157,30 @@ def slot_view(slot: AttemptSlot, lang: str, reveal: bool) -> SlotView:
 
 def attempt_view(attempt: Attempt, lang: str, reveal: bool) -> list[SlotView]:
     return [slot_view(slot, lang, reveal) for slot in attempt.slots]
+
+
+def slot_json(view: SlotView) -> dict[str, Any]:
+    """One question of an attempt for the JSON API: what the page shows, under the same tokens
+    and field names, and the outcome only when the page would show it."""
+    out: dict[str, Any] = {
+        "position": view.position,
+        "field": f"q{view.position}",
+        "type": view.type,
+        "text_html": view.text_html,
+        "points": view.points,
+        "saved": view.saved,
+        **view.shown,
+    }
+    if view.type not in TOKENISED:
+        out["answer"] = view.response
+    if view.correct is not None:
+        out.update(
+            fraction=view.fraction,
+            awaiting_grading=view.awaiting_grading,
+            correct=view.correct,
+            chosen=view.chosen,
+            feedback=view.feedback,
+            explanation=view.explanation,
+            comment=view.comment,
+        )
+    return out

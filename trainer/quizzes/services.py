@@ -20,6 +20,7 @@ from ..competency.services import record_evidence
 from ..database import utcnow
 from ..extensions import db
 from . import analysis
+from . import tokens as answer_tokens
 from .gift import GiftProblem, parse_gift, questions_to_gift
 from .loader import QuestionDef, QuizDef
 from .models import (
@@ -32,7 +33,8 @@ from .models import (
     QuestionBank,
     Quiz,
 )
-from .types import TYPES, ResponseError
+from .tokens import Layout, Tokens
+from .types import TYPES, ForeignAnswer, ResponseError
 
 # Submitting a few seconds late (network, a slow click) is not cheating.
 GRACE = timedelta(seconds=20)
@@ -44,6 +46,10 @@ class QuizError(Exception):
     def __init__(self, message: LazyString | str):
         super().__init__(str(message))
         self.message = message
+
+
+class AnswerRefused(QuizError):
+    """Answers naming a question, field or token this attempt never served: nothing is stored."""
 
 
 class NotFound(LookupError):
@@ -250,13 +256,82 @@ def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Atte
         deadline=deadline,
         max_score=sum(q.points for q in questions if q.type != "description"),
     )
-    attempt.slots = [
-        AttemptSlot(position=i, question_id=q.id, order=TYPES[q.type].shuffle(q.data, rng))
-        for i, q in enumerate(questions, start=1)
-    ]
+    taken: set[str] = set()
+    slots = []
+    for i, q in enumerate(questions, start=1):
+        layout = TYPES[q.type].layout(q.data, rng)
+        slots.append(
+            AttemptSlot(
+                position=i,
+                question_id=q.id,
+                order=_main_order(layout),
+                tokens=answer_tokens.issue(layout, taken),
+            )
+        )
+    attempt.slots = slots
     db.session.add(attempt)
     db.session.commit()
     return attempt
+
+
+def _main_order(layout: Layout) -> list[Any]:
+    """The order kept in `AttemptSlot.order` as before tokens existed (options, choices, steps)."""
+    for group in ("options", "choices", "steps"):
+        if group in layout:
+            return list(layout[group])
+    return []
+
+
+def _legacy_layout(slot: AttemptSlot) -> Layout:
+    """The order a slot made before tokens existed was shown in, rebuilt from `order`."""
+    q, order = slot.question, [str(i) for i in slot.order or []]
+    fresh = TYPES[q.type].layout(q.data, random.Random(secrets.randbits(64)))
+    if q.type in ("single", "multiple"):
+        ids = [o["id"] for o in q.data["options"]]
+        return {"options": order} if sorted(order) == sorted(ids) else fresh
+    if q.type == "matching":
+        rows = [p["id"] for p in q.data["pairs"]]
+        choices = rows + [d["id"] for d in q.data.get("distractors", [])]
+        return {"rows": rows, "choices": order if sorted(order) == sorted(choices) else choices}
+    if q.type == "ordering":
+        ids = [s["id"] for s in q.data["steps"]]
+        return {"steps": order} if sorted(order) == sorted(ids) else fresh
+    return fresh
+
+
+def slot_tokens(slot: AttemptSlot, taken: set[str] | None = None) -> Tokens:
+    """The slot's tokens; a slot from before tokens existed gets them now (kept on commit)."""
+    if slot.tokens is None:
+        slot.tokens = answer_tokens.issue(
+            _legacy_layout(slot), taken if taken is not None else set()
+        )
+    return slot.tokens
+
+
+def ensure_tokens(attempt: Attempt) -> None:
+    """Give every slot of an attempt its tokens (only attempts from before tokens lack them)."""
+    missing = [slot for slot in attempt.slots if slot.tokens is None]
+    if not missing:
+        return
+    taken = set().union(*(answer_tokens.all_tokens(s.tokens or {}) for s in attempt.slots))
+    for slot in missing:
+        slot_tokens(slot, taken)
+    db.session.commit()
+
+
+def answer_form(attempt: Attempt, responses: Mapping[int, Any]) -> dict[str, list[str]]:
+    """The form (tokens and all) that a page of this attempt sends for these responses, given
+    by slot position in authoring ids: the inverse of reading a form (demo activity, tests)."""
+    form: dict[str, list[str]] = {}
+    for slot in attempt.slots:
+        if slot.position in responses:
+            maps = answer_tokens.by_id(slot_tokens(slot))
+            form.update(
+                TYPES[slot.question.type].answer_form(
+                    slot.question.data, responses[slot.position], f"q{slot.position}", maps
+                )
+            )
+    return form
 
 
 def _draw(quiz: Quiz, rng: random.Random) -> list[Question]:
@@ -308,7 +383,12 @@ class SaveResult:
 def save_answers(
     attempt: Attempt, form: Mapping[str, list[str]], now: datetime | None = None
 ) -> SaveResult:
-    """Store every answer in the form; a bad answer is refused on its own, the rest are kept."""
+    """Store every answer in the form; a bad answer is refused on its own, the rest are kept.
+
+    A question, field or token that this attempt never served (another attempt's token, an
+    authoring id, a made-up field) refuses the whole request with AnswerRefused, and nothing
+    is stored: no honest page sends one.
+    """
     now = now or utcnow()
     if close_if_expired(attempt, now):
         raise QuizError(_l("Time is up: your attempt was submitted with the answers saved."))
@@ -318,17 +398,29 @@ def save_answers(
     for name in form:
         base = name.split("-", 1)[0]
         if base.startswith("q") and base[1:].isdigit() and base not in known:
-            raise QuizError(_l("An answer was sent for a question that is not in this attempt."))
+            raise AnswerRefused(
+                _l("An answer was sent for a question that is not in this attempt.")
+            )
+    ensure_tokens(attempt)
     result = SaveResult()
+    changes: list[tuple[AttemptSlot, Any]] = []
     for slot in attempt.slots:
         field_name = f"q{slot.position}"
-        if not any(n == field_name or n.startswith(field_name + "-") for n in form):
+        fields = {
+            n: list(v) for n, v in form.items() if n == field_name or n.startswith(field_name + "-")
+        }
+        if not fields:
             continue
+        maps = answer_tokens.by_token(slot_tokens(slot))
         try:
-            response = TYPES[slot.question.type].read(slot.question.data, form, field_name)
+            response = TYPES[slot.question.type].read(slot.question.data, fields, field_name, maps)
+        except ForeignAnswer as exc:  # nothing has been changed yet
+            raise AnswerRefused(exc.message) from exc
         except ResponseError as exc:
             result.errors[slot.position] = exc.message
             continue
+        changes.append((slot, response))
+    for slot, response in changes:
         if response != slot.response:
             slot.response = response
             slot.saved_at = now

@@ -85,11 +85,18 @@ def start(slug: str) -> BaseResponse:
 
 @bp.route("/quizzes/attempt/<int:attempt_id>")
 @any_signed_in
-def attempt(attempt_id: int) -> str | BaseResponse:
+def attempt(attempt_id: int) -> tuple[str, int] | BaseResponse:
     attempt = _own_attempt(attempt_id)
     services.close_if_expired(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    services.ensure_tokens(attempt)
+    return _attempt_page(attempt)
+
+
+def _attempt_page(
+    attempt: Attempt, errors: dict[int, str] | None = None, status: int = 200
+) -> tuple[str, int]:
     quiz = db.session.get(services.Quiz, attempt.quiz_id)
     reveal = quiz is not None and services.feedback_visible(quiz, attempt)
     return render_template(
@@ -99,8 +106,8 @@ def attempt(attempt_id: int) -> str | BaseResponse:
         slots=attempt_view(attempt, current_language(), reveal),
         seconds_left=services.time_left(attempt),
         form=ActionForm(),
-        errors={},
-    )
+        errors=errors or {},
+    ), status
 
 
 @bp.route("/quizzes/attempt/<int:attempt_id>/save", methods=["POST"])
@@ -111,6 +118,12 @@ def save(attempt_id: int) -> tuple[Response, int] | tuple[str, int] | BaseRespon
     form = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
     try:
         result = services.save_answers(attempt, form)
+    except services.AnswerRefused as exc:
+        # Nothing was stored; the attempt goes on. Say why, and let the trainee reload.
+        if wants_json:
+            return jsonify(type="about:blank", title=str(exc.message), status=422), 422
+        flash(str(exc.message), "error")
+        return _attempt_page(attempt, status=422)
     except services.QuizError as exc:
         if wants_json:
             return jsonify(
@@ -131,17 +144,10 @@ def save(attempt_id: int) -> tuple[Response, int] | tuple[str, int] | BaseRespon
         services.submit_attempt(attempt)
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     if result.errors:
-        quiz = db.session.get(services.Quiz, attempt.quiz_id)
         flash(_("Some answers could not be saved; see the messages below."), "error")
-        return render_template(
-            "quizzes/attempt.html",
-            attempt=attempt,
-            quiz=quiz,
-            slots=attempt_view(attempt, current_language(), False),
-            seconds_left=services.time_left(attempt),
-            form=ActionForm(),
-            errors={k: str(v) for k, v in result.errors.items()},
-        ), 422
+        return _attempt_page(
+            attempt, errors={k: str(v) for k, v in result.errors.items()}, status=422
+        )
     flash(_("Your answers are saved."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -155,6 +161,9 @@ def submit(attempt_id: int) -> BaseResponse:
         if form and attempt.state == AttemptState.IN_PROGRESS:
             services.save_answers(attempt, form)
         services.submit_attempt(attempt)
+    except services.AnswerRefused as exc:  # not submitted: nothing of this request was kept
+        flash(str(exc.message), "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     except services.QuizError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("quizzes.review", attempt_id=attempt.id))

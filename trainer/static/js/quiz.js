@@ -1,5 +1,6 @@
 // Quiz attempt page: save each change in the background, count the time down, confirm submit.
-// Without JavaScript the page works with its Save and Submit buttons alone.
+// Without JavaScript the page works with its Save and Submit buttons alone. The form's names and
+// values are the attempt's opaque tokens; this script sends them as they are and reads nothing.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -24,7 +25,10 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (!result.ok) {
-        if (result.body.redirect) { window.location = result.body.redirect; }
+        // 409: the attempt is closed (submitted, time up); 422: the server refused this save
+        // (an answer this attempt never offered) and kept nothing; its message says why.
+        if (result.body.redirect) { window.location = result.body.redirect; return; }
+        say(result.body.title || script.dataset.offline);
         return;
       }
       document.querySelectorAll("[data-error-for]").forEach(function (el) { el.hidden = true; });
