@@ -15,7 +15,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..quizzes.services import grading_queue as quiz_queue
 from ..quizzes.services import quiz_titles
-from ..roleplay.services import checker_scored, scenario_titles
+from ..roleplay.services import QueueItem, checker_scored, scenario_titles
 from ..roleplay.services import grading_queue as call_queue
 
 
@@ -57,19 +57,7 @@ def inbox(
             {"attempt_id": i.attempt_id, "position": i.position},
         )
         for i in essays
-    ] + [
-        InboxItem(
-            "call",
-            people[i.user_id].display_name,
-            teams.get(people[i.user_id].team_id or 0, "—"),
-            people[i.user_id].team_id,
-            scenarios.get(i.scenario_key, i.scenario_key),
-            i.finished_at,
-            "roleplay.grade",
-            {"session_id": i.session_id},
-        )
-        for i in calls
-    ]
+    ] + _call_items(calls, people, teams, scenarios)
     if team_id:
         items = [i for i in items if i.team_id == team_id]
     if older_than_days:
@@ -78,17 +66,13 @@ def inbox(
     return sorted(items, key=lambda i: i.waiting_since)
 
 
-def checked_calls(lang: str, team_id: int | None = None, limit: int = 20) -> list[InboxItem]:
-    """Recent calls whose written replies only the checker scored, newest first: an
-    instructor may confirm or change them, and each grade calibrates the checker."""
-    calls = checker_scored(limit)
-    people = {
-        u.id: u
-        for u in db.session.scalars(select(User).where(User.id.in_({c.user_id for c in calls})))
-    }
-    teams = {t.id: t.name for t in db.session.scalars(select(Team))}
-    scenarios = scenario_titles(sorted({c.scenario_key for c in calls}), lang)
-    items = [
+def _call_items(
+    calls: list[QueueItem],
+    people: dict[int, User],
+    teams: dict[int, str],
+    scenarios: dict[str, str],
+) -> list[InboxItem]:
+    return [
         InboxItem(
             "call",
             people[c.user_id].display_name,
@@ -101,4 +85,17 @@ def checked_calls(lang: str, team_id: int | None = None, limit: int = 20) -> lis
         )
         for c in calls
     ]
+
+
+def checked_calls(lang: str, team_id: int | None = None, limit: int = 20) -> list[InboxItem]:
+    """Recent calls whose written replies only the checker scored, newest first: an
+    instructor may confirm or change them, and each grade calibrates the checker."""
+    calls = checker_scored(limit)
+    people = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({c.user_id for c in calls})))
+    }
+    teams = {t.id: t.name for t in db.session.scalars(select(Team))}
+    scenarios = scenario_titles(sorted({c.scenario_key for c in calls}), lang)
+    items = _call_items(calls, people, teams, scenarios)
     return [i for i in items if not team_id or i.team_id == team_id]

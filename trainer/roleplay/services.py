@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from ..certification import services as certification
 from ..competency.models import DEFAULT_WEIGHTS, SourceKind
@@ -553,8 +553,10 @@ class QueueItem:
     waiting: int
 
 
-def grading_queue(limit: int = 100) -> list[QueueItem]:
-    """Calls with written turns no checklist could score, waiting for a grade, oldest first."""
+def _calls_with_turns(
+    state: SessionState, turn_condition: ColumnElement[bool], newest_first: bool, limit: int
+) -> list[QueueItem]:
+    """Ended calls in `state` with the turns that meet `turn_condition`, counted per call."""
     rows = db.session.execute(
         select(
             PlaySession.id,
@@ -565,33 +567,25 @@ def grading_queue(limit: int = 100) -> list[QueueItem]:
         )
         .join(Scenario, Scenario.id == PlaySession.scenario_id)
         .join(Turn, Turn.session_id == PlaySession.id)
-        .where(PlaySession.state == SessionState.AWAITING_GRADING, Turn.needs_grading.is_(True))
+        .where(PlaySession.state == state, turn_condition)
         .group_by(PlaySession.id, PlaySession.user_id, Scenario.key, PlaySession.finished_at)
-        .order_by(PlaySession.finished_at)
+        .order_by(PlaySession.finished_at.desc() if newest_first else PlaySession.finished_at)
         .limit(limit)
     ).all()
     return [QueueItem(a, b, c, d, e) for a, b, c, d, e in rows if d is not None]
+
+
+def grading_queue(limit: int = 100) -> list[QueueItem]:
+    """Calls with written turns no checklist could score, waiting for a grade, oldest first."""
+    return _calls_with_turns(
+        SessionState.AWAITING_GRADING, Turn.needs_grading.is_(True), False, limit
+    )
 
 
 def checker_scored(limit: int = 50) -> list[QueueItem]:
     """Recent finished calls with written turns only the checker has scored: an instructor may
     confirm or change them (and so calibrate the checker), newest first."""
-    rows = db.session.execute(
-        select(
-            PlaySession.id,
-            PlaySession.user_id,
-            Scenario.key,
-            PlaySession.finished_at,
-            func.count(Turn.id),
-        )
-        .join(Scenario, Scenario.id == PlaySession.scenario_id)
-        .join(Turn, Turn.session_id == PlaySession.id)
-        .where(PlaySession.state == SessionState.FINISHED, Turn.scored_by == ScoredBy.CHECKER)
-        .group_by(PlaySession.id, PlaySession.user_id, Scenario.key, PlaySession.finished_at)
-        .order_by(PlaySession.finished_at.desc())
-        .limit(limit)
-    ).all()
-    return [QueueItem(a, b, c, d, e) for a, b, c, d, e in rows if d is not None]
+    return _calls_with_turns(SessionState.FINISHED, Turn.scored_by == ScoredBy.CHECKER, True, limit)
 
 
 def grade_turn(
