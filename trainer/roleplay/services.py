@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import contains_eager
 
 from ..certification import services as certification
 from ..competency.models import DEFAULT_WEIGHTS, SourceKind
@@ -208,10 +209,12 @@ class PastCall:
 
 
 def past_calls(scenario_key: str, user_id: int, limit: int = 20) -> list[PastCall]:
-    """This trainee's ended calls of a scenario (every version), newest first."""
+    """This trainee's ended calls of a scenario (every version), newest first, in one query
+    (each call's version comes with it, for the kind of ending it reached)."""
     rows = db.session.scalars(
         select(PlaySession)
         .join(Scenario, Scenario.id == PlaySession.scenario_id)
+        .options(contains_eager(PlaySession.scenario))
         .where(
             Scenario.key == scenario_key,
             PlaySession.user_id == user_id,
