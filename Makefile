@@ -40,10 +40,10 @@ format: install
 
 # Extract new strings and merge them into both catalogues; translate the empty zh entries after.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 \
 		-o trainer/translations/messages.pot trainer
 	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d trainer/translations
 
 bench: install
