@@ -41,8 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     _init_login(app)
 
-    from . import errors, i18n, templating
+    from . import errors, i18n, security_headers, templating
 
+    security_headers.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

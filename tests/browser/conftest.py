@@ -94,8 +94,17 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     context = browser.new_context(viewport=DESKTOP, base_url=live_server, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Every browser test also proves the pages work under the Content-Security-Policy.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"
 
 
 def screenshot(page: Any, name: str) -> Path:
