@@ -166,22 +166,34 @@ def rebuild_profiles_command() -> None:
 @click.command("import-gift")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bank", required=True, help="Bank slug; created if it does not exist.")
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="The file's encoding when it is not UTF-8 (e.g. gbk); a byte-order mark always wins.",
+)
 @with_appcontext
-def import_gift_command(file: Path, bank: str) -> None:
-    """Import a Moodle GIFT file into a question bank."""
+def import_gift_command(file: Path, bank: str, encoding: str) -> None:
+    """Import a Moodle GIFT file into a question bank: all its questions, or none."""
+    from .quizzes.gift import GiftEncodingError, decode_gift
     from .quizzes.services import import_gift
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file} is not UTF-8 text.") from None
+        text = decode_gift(file.read_bytes(), encoding)
+    except GiftEncodingError as exc:
+        click.echo(f"{file}:{exc.line}: {exc.message}", err=True)
+        sys.exit(1)
     report = import_gift(text, bank)
     for problem in report.problems:
-        click.echo(f"{file}:{problem.line}: {problem.message}", err=True)
-    click.echo(
-        f"Imported {len(report.imported)} question(s) into “{bank}”; "
-        f"{len(report.problems)} problem(s) reported."
-    )
+        note = " (question kept)" if problem.warning else ""
+        click.echo(f"{file}:{problem.line}: {problem.message}{note}", err=True)
+    if report.refused:
+        click.echo(
+            f"Refused {len(report.refused)} question(s); nothing was imported into “{bank}”.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Imported {len(report.imported)} question(s) into “{bank}”.")
 
 
 @click.command("export-gift")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import markdown
 import nh3
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a",
@@ -79,17 +81,43 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _clean_html(text: str) -> str:
+    return nh3.clean(
+        text,
+        tags=ALLOWED_TAGS | {"img", "span", "div", "u"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
 def render_text(text: str, text_format: str = "plain") -> str:
-    """Question text in its GIFT format (html, markdown, plain, moodle) as safe HTML."""
+    """Question text in its GIFT format (html, markdown, plain, moodle) as safe HTML.
+
+    Moodle's own "moodle" auto-format is HTML in which a line break is a break, so it is
+    sanitised like HTML; plain text is escaped."""
     if text_format == "html":
-        return nh3.clean(
-            text,
-            tags=ALLOWED_TAGS | {"img", "span", "div", "u"},
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-        )
+        return _clean_html(text)
+    if text_format == "moodle":
+        return _clean_html(text.replace("\r\n", "\n").replace("\n", "<br>"))
     if text_format == "markdown":
         return render_markdown(text)
-    from markupsafe import escape
-
     return str(escape(text)).replace("\n", "<br>")
+
+
+def render_inline(text: str, text_format: str = "plain") -> Markup:
+    """A short text (an option, a feedback) as safe HTML without the paragraph Markdown wraps
+    around a single line, so it sits inside a label or a sentence."""
+    html = render_text(text, text_format).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def text_only(text: str, text_format: str = "plain") -> str:
+    """The words of a formatted text, for places that show plain text (a select, a list)."""
+    if text_format in ("html", "moodle"):
+        return html_lib.unescape(nh3.clean(text, tags=set())).strip()
+    if text_format == "markdown":
+        return plain_text(text)
+    return text

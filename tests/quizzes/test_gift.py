@@ -60,7 +60,13 @@ def test_moodle_fixture_details(moodle: str) -> None:
     colours = q["colours"].data["options"]
     assert [o["fraction"] for o in colours] == [0.5, -1.0, 0.5, -1.0]
     assert q["Q5"].data["answers"] == [
-        {"value": 3.0, "tolerance": 2.0, "fraction": 1.0, "feedback": ""}
+        {
+            "value": 3.0,
+            "tolerance": 2.0,
+            "fraction": 1.0,
+            "feedback": "",
+            "feedback_format": "moodle",
+        }
     ]
     assert q["Q5"].data["other_feedback"] == "Completely wrong"
     short = q["Shortanswer"].data["answers"]
@@ -125,12 +131,13 @@ def test_the_whole_syntax_including_chinese(tmp_path: Path) -> None:
     assert all(q.category == "客服/投诉" for q in result.questions)
     assert by_name["转义"].text == "冒号: 等号= 井号# 花括号{} 波浪~ 都要保留"
     assert by_name["转义"].data["options"][0]["text"]["zh"] == "对的=答案"
-    assert by_name["缺词"].text == "客户投诉时先要 _____ ，再表达理解。"
+    assert by_name["缺词"].text == "客户投诉时先要_____，再表达理解。"  # as Moodle: no spaces added
     assert by_name["区间"].data["answers"][0] == {
         "min": 80.0,
         "max": 100.0,
         "fraction": 1.0,
         "feedback": "",
+        "feedback_format": "moodle",
     }
     assert [a["fraction"] for a in by_name["多个数值"].data["answers"]] == [1.0, 0.5]
     assert by_name["描述"].type == "description"

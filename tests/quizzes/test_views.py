@@ -87,8 +87,16 @@ def test_instructor_imports_gift_and_exports_it(app: Flask, client: FlaskClient)
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
-    assert "1 questions imported." in response.text
+    # One refused question: nothing is imported, and the page says which line and why.
+    assert "Nothing was imported: 1 question(s) refused." in response.text
     assert "Line 3: the answer block is not closed" in response.text
+    assert client.get("/quizzes/banks/imported/export.gift?lang=zh").status_code == 404
+    response = client.post(
+        "/quizzes/banks/?lang=en",
+        data={"bank": "imported", "file": (io.BytesIO(gift.split(b"\n\n")[0]), "q.gift.txt")},
+        content_type="multipart/form-data",
+    )
+    assert "1 questions imported." in response.text
     exported = client.get("/quizzes/banks/imported/export.gift?lang=zh")
     assert exported.status_code == 200 and "客户投诉时先做什么？" in exported.text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 GIFT_MAX_BYTES = 5 * 1024 * 1024
@@ -25,6 +25,11 @@ class GiftImportForm(FlaskForm):
                 r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and hyphens only.")
             ),
         ],
+    )
+    encoding = SelectField(
+        _l("Encoding"),
+        choices=[SelectChoice("utf-8", "UTF-8"), SelectChoice("gbk", "GBK (GB18030)")],
+        default="utf-8",
     )
     file = FileField(
         _l("GIFT file"),

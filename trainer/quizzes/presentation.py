@@ -7,10 +7,12 @@ nothing the page gets is an authoring id. The review lists them in the same orde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..markup import render_text
+from markupsafe import Markup
+
+from ..markup import render_inline, render_text, text_only
 from .models import Attempt, AttemptSlot
 from .tokens import Tokens, ids_in_order
 from .types import TOKENISED, TYPES, matching_numeric_answer, matching_short_answer, text_in
@@ -26,6 +28,9 @@ class SlotView:
     shown: dict[str, Any]  # what the type presents under tokens (options, rows, steps...)
     response: Any  # the trainee's text (numeric, short, essay); choices are marked in `shown`
     saved: bool
+    # token → the option's or row's text as safe HTML in its own format (the page shows these;
+    # `shown` keeps the plain text the JSON API serves).
+    labels: dict[str, Markup] = field(default_factory=dict)
     # Only filled in when feedback may be shown:
     fraction: float | None = None
     awaiting_grading: bool = False
@@ -34,62 +39,92 @@ class SlotView:
     feedback: str = ""
     explanation: str = ""
     comment: str = ""
+    feedback_html: str = ""  # safe HTML (Markup) once filled in
+    explanation_html: str = ""
+
+
+Notes = list[tuple[str, str]]  # feedback texts with their formats
+
+
+def _notes_html(notes: Notes) -> Markup:
+    return Markup(" ").join(render_inline(text, fmt) for text, fmt in notes if text)
+
+
+def labels_of(data: dict[str, Any], tokens: Tokens, lang: str) -> dict[str, Markup]:
+    """Each option and matching row under its token, rendered in its format (GIFT answers and
+    subquestions have their own format, or inherit the question's)."""
+    fmt = data.get("format", "plain")
+    items = {o["id"]: (o["text"], o.get("format", fmt)) for o in data.get("options", [])}
+    items.update({p["id"]: (p["left"], p.get("format", fmt)) for p in data.get("pairs", [])})
+    out = {}
+    for group in ("options", "rows"):
+        for token, item_id in tokens.get(group, []):
+            if item_id in items:
+                text, item_format = items[item_id]
+                out[token] = render_inline(text_in(text, lang), item_format)
+    return out
 
 
 def _readable_answer(
     slot: AttemptSlot, tokens: Tokens, lang: str
-) -> tuple[list[str], list[str], str]:
-    """(correct answer lines, chosen answer lines, per-answer feedback), in the order the
-    trainee saw the options and rows."""
+) -> tuple[list[str], list[str], Notes]:
+    """(correct answer lines, chosen answer lines, per-answer feedback with its format), in the
+    order the trainee saw the options and rows."""
     q, data, response = slot.question, slot.question.data, slot.response
     kind = q.type
+    fmt = data.get("format", "plain")
     if kind in ("single", "multiple"):
         options = {o["id"]: o for o in data["options"]}
         shown = [i for i in ids_in_order(tokens, "options") if i in options] or list(options)
-        correct = [text_in(options[i]["text"], lang) for i in shown if options[i]["fraction"] > 0]
+
+        def label(i: str) -> str:
+            return text_only(text_in(options[i]["text"], lang), options[i].get("format", fmt))
+
+        correct = [label(i) for i in shown if options[i]["fraction"] > 0]
         picked = {response} if isinstance(response, str) else set(response or [])
         ids = [i for i in shown if i in picked]
-        chosen = [text_in(options[i]["text"], lang) for i in ids]
-        feedback = " ".join(
-            text_in(options[i].get("feedback"), lang) for i in ids if options[i].get("feedback")
-        )
-        return correct, chosen, feedback
+        notes = [
+            (text_in(options[i]["feedback"], lang), options[i].get("feedback_format", fmt))
+            for i in ids
+            if options[i].get("feedback")
+        ]
+        return correct, [label(i) for i in ids], notes
     if kind == "truefalse":
         words = {True: "✓", False: "✗"}
-        right = response == data["answer"]
-        feedback = (
-            data.get("feedback_right" if right else "feedback_wrong", "")
-            if response is not None
-            else ""
+        side = "feedback_right" if response == data["answer"] else "feedback_wrong"
+        notes = (
+            [(data.get(side, ""), data.get(f"{side}_format", fmt))] if response is not None else []
         )
         return (
             [words[data["answer"]]],
             ([words[response]] if response is not None else []),
-            feedback,
+            notes,
         )
     if kind == "matching":
         rights = {p["id"]: p["right"] for p in data["pairs"]}
         rights.update({d["id"]: d["right"] for d in data.get("distractors", [])})
         pairs = {p["id"]: p for p in data["pairs"]}
         rows = [i for i in ids_in_order(tokens, "rows") if i in pairs] or list(pairs)
-        correct = [
-            f"{text_in(pairs[i]['left'], lang)} → {text_in(pairs[i]['right'], lang)}" for i in rows
-        ]
+
+        def left(i: str) -> str:
+            return text_only(text_in(pairs[i]["left"], lang), pairs[i].get("format", fmt))
+
+        correct = [f"{left(i)} → {text_in(pairs[i]['right'], lang)}" for i in rows]
         chosen = (
             [
-                f"{text_in(pairs[i]['left'], lang)} → "
+                f"{left(i)} → "
                 + (text_in(rights.get((response or {}).get(i, ""), ""), lang) or "—")
                 for i in rows
             ]
             if response
             else []
         )
-        return correct, chosen, ""
+        return correct, chosen, []
     if kind == "ordering":
         steps = {s["id"]: s["text"] for s in data["steps"]}
         correct = [text_in(s["text"], lang) for s in data["steps"]]
         chosen = [text_in(steps[i], lang) for i in (response or []) if i in steps]
-        return correct, chosen, ""
+        return correct, chosen, []
     if kind == "numeric":
         unit = text_in(data.get("unit"), lang)
         correct = []
@@ -103,10 +138,13 @@ def _readable_answer(
             else:
                 correct.append(f"{a['value']:g} {unit}".strip())
         hit = matching_numeric_answer(data, response) if response else None
-        feedback = (hit or {}).get("feedback", "") or (
-            data.get("other_feedback", "") if response and not hit else ""
-        )
-        return correct, ([f"{response} {unit}".strip()] if response else []), feedback
+        if hit and hit.get("feedback"):
+            notes = [(hit["feedback"], hit.get("feedback_format", fmt))]
+        elif response and not hit:
+            notes = [(data.get("other_feedback", ""), data.get("other_feedback_format", fmt))]
+        else:
+            notes = []
+        return correct, ([f"{response} {unit}".strip()] if response else []), notes
     if kind == "short":
         accepted = [
             a["text"]
@@ -114,11 +152,12 @@ def _readable_answer(
             if a["fraction"] >= 1 and a.get("lang", lang) == lang and a["text"] != "*"
         ]
         hit = matching_short_answer(data, response)
-        return accepted, ([str(response)] if response else []), (hit or {}).get("feedback", "")
+        notes = [(hit["feedback"], hit.get("feedback_format", fmt))] if hit else []
+        return accepted, ([str(response)] if response else []), notes
     if kind == "essay":
         model = text_in(data.get("model_answer"), lang)
-        return ([model] if model else []), ([str(response)] if response else []), ""
-    return [], [], ""
+        return ([model] if model else []), ([str(response)] if response else []), []
+    return [], [], []
 
 
 def slot_view(slot: AttemptSlot, lang: str, reveal: bool) -> SlotView:
@@ -136,22 +175,29 @@ def slot_view(slot: AttemptSlot, lang: str, reveal: bool) -> SlotView:
         "shown": kind.present(q.data, tokens, slot.response, lang),
         "response": None if q.type in TOKENISED else slot.response,
         "saved": slot.saved_at is not None,
+        "labels": labels_of(q.data, tokens, lang),
     }
     # Only a marked question (or one waiting for its grader) shows its key: with immediate
     # feedback an unanswered question of a running attempt keeps it.
     marked = slot.fraction is not None or slot.needs_grading or q.type == "description"
     if not reveal or not marked:
         return SlotView(**base)
-    correct, chosen, feedback = _readable_answer(slot, tokens, lang)
+    correct, chosen, notes = _readable_answer(slot, tokens, lang)
+    explanation = text_in(q.explanation, lang)
+    explanation_format = q.data.get("general_feedback_format", q.data.get("format", "plain"))
     return SlotView(
         **base,
         fraction=slot.fraction,
         awaiting_grading=slot.needs_grading,
         correct=correct,
         chosen=chosen,
-        feedback=feedback,
-        explanation=text_in(q.explanation, lang),
+        feedback=" ".join(text for text, _fmt in notes if text),
+        explanation=explanation,
         comment=slot.comment or "",
+        feedback_html=_notes_html(notes),
+        explanation_html=Markup(render_text(explanation, explanation_format))
+        if explanation
+        else "",
     )
 
 

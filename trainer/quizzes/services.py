@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import secrets
 from collections.abc import Mapping
@@ -21,7 +23,7 @@ from ..database import utcnow
 from ..extensions import db
 from . import analysis
 from . import tokens as answer_tokens
-from .gift import GiftProblem, parse_gift, questions_to_gift
+from .gift import GiftProblem, GiftQuestion, parse_gift, questions_to_gift
 from .loader import QuestionDef, QuizDef
 from .models import (
     Attempt,
@@ -628,6 +630,11 @@ class GiftImportReport:
     imported: list[str] = field(default_factory=list)
     problems: list[GiftProblem] = field(default_factory=list)
 
+    @property
+    def refused(self) -> list[GiftProblem]:
+        """Problems that refused a question; any one of them means nothing was imported."""
+        return [p for p in self.problems if not p.warning]
+
 
 def get_or_create_bank(slug: str) -> QuestionBank:
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
@@ -638,42 +645,61 @@ def get_or_create_bank(slug: str) -> QuestionBank:
     return bank
 
 
-def import_gift(text: str, bank_slug: str) -> GiftImportReport:
-    """Import every readable question into the bank; report the others by line."""
-    import hashlib
-    import json
+def _gift_row(question: GiftQuestion, bank: QuestionBank) -> Question:
+    # What GIFT carries beyond the type's own data (name, formats, category, tags, idnumber)
+    # lives in `data` next to it, so export writes it back and versions keep it.
+    data = {
+        **question.data,
+        "format": question.text_format,
+        "name": question.name,
+        "general_feedback_format": question.general_feedback_format,
+        "category": question.category,
+        "tags": question.tags,
+        "idnumber": question.idnumber,
+    }
+    body = {"zh": question.text, "en": question.text}
+    explanation = {"zh": question.general_feedback, "en": question.general_feedback}
+    digest = hashlib.sha256(
+        json.dumps(
+            [question.type, body, explanation, data], ensure_ascii=False, sort_keys=True
+        ).encode()
+    ).hexdigest()
+    return Question(
+        key=f"{bank.slug}-{secrets.token_hex(4)}",
+        bank_id=bank.id,
+        type=question.type,
+        points=1.0 if question.type != "description" else 0.0,
+        text=body,
+        explanation=explanation,
+        data=data,
+        content_hash=digest,
+    )
 
+
+def import_gift(text: str, bank_slug: str) -> GiftImportReport:
+    """All or nothing: every question of the file goes into the bank in one transaction, or,
+    when any question is refused, none does and the report names each refusal by line."""
     result = parse_gift(text)
     report = GiftImportReport(problems=result.problems)
-    bank = get_or_create_bank(bank_slug)
-    for question in result.questions:
-        data = dict(question.data)
-        data["format"] = question.text_format
-        data["name"] = question.name
-        data["general_feedback"] = question.general_feedback
-        data["category"] = question.category
-        body = {"zh": question.text, "en": question.text}
-        digest = hashlib.sha256(
-            json.dumps([question.type, body, data], ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()
-        db.session.add(
-            Question(
-                key=f"{bank_slug}-{secrets.token_hex(4)}",
-                bank_id=bank.id,
-                type=question.type,
-                points=1.0 if question.type != "description" else 0.0,
-                text=body,
-                explanation={"zh": question.general_feedback, "en": question.general_feedback},
-                data=data,
-                content_hash=digest,
-            )
-        )
-        report.imported.append(question.name)
-    db.session.commit()
+    if not result.questions and not result.problems:
+        report.problems.append(GiftProblem(1, "the file holds no GIFT question"))
+    if report.refused:
+        return report
+    try:
+        bank = get_or_create_bank(bank_slug)
+        for question in result.questions:
+            db.session.add(_gift_row(question, bank))
+            report.imported.append(question.name)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return report
 
 
 def export_gift(bank_slug: str, lang: str = "zh") -> tuple[str, list[str]]:
+    """The bank's live questions as GIFT, under `$CATEGORY:` lines (an imported question keeps
+    its own category; the others are filed under the bank's slug)."""
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == bank_slug))
     if bank is None:
         raise NotFound(bank_slug)
@@ -684,15 +710,19 @@ def export_gift(bank_slug: str, lang: str = "zh") -> tuple[str, list[str]]:
     ).all()
     items = [
         {
+            "id": q.id,
             "type": q.type,
             "name": q.data.get("name") or q.key,
             "text": q.text,
             "data": q.data,
-            "general_feedback": q.data.get("general_feedback") or q.explanation,
+            "general_feedback": q.explanation,
+            "category": q.data.get("category") or "",
+            "tags": q.data.get("tags") or [],
+            "idnumber": q.data.get("idnumber") or "",
         }
         for q in questions
     ]
-    return questions_to_gift(items, lang)
+    return questions_to_gift(items, lang, category=bank.slug)
 
 
 def count_questions() -> dict[str, Any]:

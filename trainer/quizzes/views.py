@@ -23,6 +23,7 @@ from ..extensions import db
 from ..i18n import current_language
 from . import analysis, services
 from .forms import ActionForm, GiftImportForm, GradeForm
+from .gift import GiftEncodingError, decode_gift
 from .models import Attempt, AttemptState, QuestionBank
 from .presentation import attempt_view, slot_view
 
@@ -255,16 +256,16 @@ def banks() -> str:
     report = None
     error = None
     if form.validate_on_submit():
-        raw = form.file.data.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            error = _("The file is not UTF-8 text.")
+            text = decode_gift(form.file.data.read(), form.encoding.data or "utf-8")
+        except GiftEncodingError as exc:
+            error = _(
+                "Line %(line)d: the file is not %(encoding)s text; choose its encoding.",
+                line=exc.line,
+                encoding=(form.encoding.data or "utf-8").upper(),
+            )
         else:
-            if "\x00" in text:
-                error = _("The file is not a text file.")
-            else:
-                report = services.import_gift(text, form.bank.data or "")
+            report = services.import_gift(text, form.bank.data or "")
     for upload in request.files.values():  # large uploads are spooled to disk: free them now
         upload.close()
     rows = db.session.execute(
