@@ -127,6 +127,21 @@ def test_the_document_describes_every_answer(client: FlaskClient) -> None:
     assert set(matrix["required"]) >= {"total", "page", "pages", "per_page", "people"}
 
 
+def test_an_answer_that_breaks_its_model_is_a_plain_500(
+    hr_token: str, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.api import views
+
+    monkeypatch.setattr(views.certification, "standings_of", lambda _user_id: {})
+    monkeypatch.setattr(views.certification, "all_certifications", lambda: [_Broken()])
+    body = problem(client.get("/api/v1/certificates", headers=auth(hr_token)), 500)
+    assert "errors" not in body
+
+
+class _Broken:
+    id = None  # a standing's certification must be a string
+
+
 def test_every_api_route_is_in_the_document(app: Flask, client: FlaskClient) -> None:
     """A view added under /api/v1/ without `api_spec.validate` would be undocumented and
     unvalidated; this names it."""

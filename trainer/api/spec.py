@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import abort, jsonify
+from flask import abort, current_app, jsonify
 from flask_babel import gettext as _
 from pydantic import ValidationError
 from spectree import Response, SecurityScheme, SpecTree
@@ -54,6 +54,16 @@ def _refuse_invalid(
     abort(response)
 
 
+def _answer_must_match(
+    req: Any, resp: Any, error: Exception | None, instance: Any, model_adapter: Any
+) -> None:
+    """An answer that breaks its own document is our bug: logged in full, and the client gets
+    the ordinary 500 problem instead of spectree's dump of the validation errors."""
+    if error is not None:
+        current_app.logger.error("API answer does not match its model: %s", error)
+        abort(500)
+
+
 api_spec = SpecTree(
     "flask",
     mode="strict",  # only the views decorated with api_spec.validate are documented
@@ -72,6 +82,7 @@ api_spec = SpecTree(
     validation_error_status=400,
     validation_error_model=Problem,
     before=_refuse_invalid,
+    after=_answer_must_match,
     # Plain model names in components (the default adds a hash of the module).
     naming_strategy=lambda model: model.__name__,
     nested_naming_strategy=lambda _parent, child: child,
