@@ -135,6 +135,11 @@ def _init_login(app: Flask) -> None:
             )
             response.status_code = 401
             response.mimetype = "application/problem+json"
+            # RFC 6750: name the scheme, and say the token was refused when one was sent.
+            sent = request.headers.get("Authorization", "").startswith("Bearer ")
+            response.headers["WWW-Authenticate"] = (
+                'Bearer realm="api", error="invalid_token"' if sent else 'Bearer realm="api"'
+            )
             return response
         from flask import flash
 

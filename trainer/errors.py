@@ -52,8 +52,13 @@ def init_app(app: Flask) -> None:
         return _page(404, _("Page not found"), _("There is nothing at this address."))
 
     @app.errorhandler(405)
-    def not_allowed(error: HTTPException) -> tuple[str | Response, int]:
-        return _page(405, _("Not allowed"), _("This address does not accept that kind of request."))
+    def not_allowed(error: HTTPException) -> tuple[str | Response, int, dict[str, str]]:
+        # RFC 9110 requires a 405 to say which methods the address does accept.
+        methods = getattr(error, "valid_methods", None) or []
+        body, status = _page(
+            405, _("Not allowed"), _("This address does not accept that kind of request.")
+        )
+        return body, status, {"Allow": ", ".join(sorted(methods))}
 
     @app.errorhandler(413)
     def too_large(error: HTTPException) -> tuple[str | Response, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -13,18 +13,18 @@ from ..auth.access import any_signed_in, public, role_required
 from ..auth.models import Role
 from ..certification import services as certification
 from ..competency.profile import profile
-from ..i18n import LANGUAGES
 from ..lessons import services as lessons
 from ..quizzes import services as quizzes
+from . import schemas
 from . import services as tokens_service
-from .openapi import document
+from .spec import api_spec, document, responses
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def _lang() -> str:
-    asked = request.args.get("lang", "")
-    return asked if asked in LANGUAGES else "zh"
+    # Already validated against the operation's query model by spectree.
+    return request.args.get("lang") or "zh"
 
 
 @bp.route("/openapi.json")
@@ -34,8 +34,10 @@ def openapi() -> Response:
 
 
 @bp.route("/me")
+@api_spec.validate(query=schemas.Query, resp=responses(schemas.Me), tags=["api"])
 @any_signed_in
 def me() -> Response:
+    """The signed-in person."""
     return jsonify(
         id=current_user.id,
         email=current_user.email,
@@ -46,8 +48,10 @@ def me() -> Response:
 
 
 @bp.route("/lessons")
+@api_spec.validate(query=schemas.Query, resp=responses(schemas.Course), tags=["api"])
 @any_signed_in
 def course() -> Response:
+    """The course with this person's progress."""
     overview = lessons.course_overview(current_user.id, _lang())
     if overview is None:
         return jsonify(modules=[])
@@ -76,8 +80,12 @@ def course() -> Response:
 
 
 @bp.route("/lessons/<lesson_id>")
+@api_spec.validate(
+    query=schemas.Query, resp=responses(schemas.Lesson, not_found=True), tags=["api"]
+)
 @any_signed_in
 def lesson(lesson_id: str) -> Response:
+    """One lesson, its text in the asked language and whether this person finished it."""
     try:
         page = lessons.lesson_page(lesson_id, current_user.id, _lang())
     except lessons.LessonNotFound:
@@ -98,8 +106,10 @@ def lesson(lesson_id: str) -> Response:
 
 
 @bp.route("/quizzes")
+@api_spec.validate(query=schemas.Query, resp=responses(schemas.Quizzes), tags=["api"])
 @any_signed_in
 def quiz_list() -> Response:
+    """The open quizzes with this person's results."""
     lang = _lang()
     return jsonify(
         quizzes=[
@@ -118,7 +128,10 @@ def quiz_list() -> Response:
     )
 
 
-@bp.route("/attempts/<int:attempt_id>")
+@bp.route("/attempts/<int(min=1, max=2147483647):attempt_id>")
+@api_spec.validate(
+    query=schemas.Query, resp=responses(schemas.Attempt, not_found=True), tags=["api"]
+)
 @any_signed_in
 def attempt(attempt_id: int) -> Response:
     """One's own attempt: its questions as the page shows them, under the attempt's tokens
@@ -150,8 +163,10 @@ def attempt(attempt_id: int) -> Response:
 
 
 @bp.route("/profile")
+@api_spec.validate(query=schemas.Query, resp=responses(schemas.Profile), tags=["api"])
 @any_signed_in
 def my_profile() -> Response:
+    """This person's competency levels."""
     data = profile(current_user.id, _lang(), own=False)
     return jsonify(
         competencies=[
@@ -168,8 +183,10 @@ def my_profile() -> Response:
 
 
 @bp.route("/certificates")
+@api_spec.validate(query=schemas.Query, resp=responses(schemas.Certificates), tags=["api"])
 @any_signed_in
 def my_certificates() -> Response:
+    """This person's certification standings and certificates."""
     standings = certification.standings_of(current_user.id)
     return jsonify(
         standings=[
@@ -194,19 +211,20 @@ def my_certificates() -> Response:
 
 
 @bp.route("/hr/certifications")
+@api_spec.validate(query=schemas.HrQuery, resp=responses(schemas.Matrix), tags=["api"])
 @role_required(Role.HR, Role.ADMIN)
 def hr_matrix() -> Response:
-    status = request.args.get("status")
-    try:
-        filters = certification.Filters(
-            team_id=request.args.get("team", type=int),
-            certification_id=request.args.get("certification") or None,
-            status=certification.Status(status) if status else None,
-            expiring_days=request.args.get("expiring", type=int),
-        )
-    except ValueError:
-        abort(400)
-    board = certification.dashboard(filters, request.args.get("page", 1, type=int) or 1)
+    """People × certifications, filtered and paged (HR and administrators).
+
+    Pages are linked with an RFC 8288 `Link` header (first, prev, next, last)."""
+    query = schemas.HrQuery.model_validate(request.args.to_dict())
+    filters = certification.Filters(
+        team_id=query.team,
+        certification_id=query.certification,
+        status=query.status,
+        expiring_days=query.expiring,
+    )
+    board = certification.dashboard(filters, query.page, per_page=query.per_page)
     rows: list[dict[str, Any]] = [
         {
             "id": r.user.id,
@@ -217,8 +235,26 @@ def hr_matrix() -> Response:
         }
         for r in board.rows
     ]
-    return jsonify(
-        total=board.total, page=board.page, pages=board.pages, counts=board.counts, people=rows
+    response = jsonify(
+        total=board.total,
+        page=board.page,
+        pages=board.pages,
+        per_page=query.per_page,
+        counts=board.counts,
+        people=rows,
+    )
+    response.headers["Link"] = _page_links(board.page, board.pages)
+    return response
+
+
+def _page_links(page: int, pages: int) -> str:
+    """RFC 8288 links to the neighbouring pages, keeping every other parameter as sent."""
+    args = request.args.to_dict()
+    targets = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
+    return ", ".join(
+        f'<{url_for("api.hr_matrix", **{**args, "page": str(n)}, _external=True)}>; rel="{rel}"'
+        for rel, n in targets.items()
+        if 1 <= n <= pages
     )
 
 

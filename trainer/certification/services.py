@@ -389,13 +389,15 @@ class Dashboard:
     team_shares: list[tuple[str, float]]
 
 
-def dashboard(filters: Filters, page: int = 1, now: datetime | None = None) -> Dashboard:
+def dashboard(
+    filters: Filters, page: int = 1, now: datetime | None = None, per_page: int = PAGE_SIZE
+) -> Dashboard:
     """One page of the people × certifications matrix, plus counts and team shares:
     a fixed number of queries whatever the number of people."""
     now = now or utcnow()
     people = _people(filters, now).subquery()
     total = db.session.scalar(select(func.count()).select_from(people)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     order = {"name": User.display_name, "team": Team.name, "email": User.email}.get(
         filters.sort, User.display_name
@@ -405,8 +407,8 @@ def dashboard(filters: Filters, page: int = 1, now: datetime | None = None) -> D
         .outerjoin(Team, Team.id == User.team_id)
         .where(User.id.in_(select(people.c.id)))
         .order_by(order, User.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     ids = [u.id for u, _team in users]
     standings = (
