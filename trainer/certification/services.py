@@ -527,7 +527,7 @@ def export_rows(
                     cert.name_zh,
                     cert.name_en,
                     status.value,
-                    found[1].date().isoformat() if found and found[1] else "",
+                    found[1].date() if found and found[1] else None,
                     codes.get(found[3], "") if found and found[3] else "",
                 ]
         after = (users[-1][1], users[-1][0])
