@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -217,6 +217,15 @@ def _issue(standing: Standing, cert: Certification, user_id: int, now: datetime)
     )
     db.session.add(certificate)
     db.session.flush()
+    holder = db.session.get(User, user_id)
+    audit(
+        None,  # earned, not granted: the rules issue it
+        "certificate.issue",
+        certificate.code,
+        holder=holder.email if holder else user_id,
+        certification=cert.id,
+        expires=certificate.expires_at.date().isoformat(),
+    )
     standing.state, standing.certificate_id = Status.CERTIFIED, certificate.id
     standing.expires_at = certificate.expires_at
     standing.renew_from = certificate.expires_at - timedelta(days=cert.renew_within_days)
@@ -462,6 +471,17 @@ def dashboard(filters: Filters, page: int = 1, now: datetime | None = None) -> D
         key=lambda item: item[0],
     )
     return Dashboard(rows, total, page, pages, counts, shares)
+
+
+def record_export(actor: User, filename: str, filters: Filters) -> None:
+    """An HR export holds personal data: who took which file, with which filters, is audited."""
+    chosen = {
+        k: (v.value if isinstance(v, Status) else v)
+        for k, v in asdict(filters).items()
+        if v not in (None, "") and k != "sort"
+    }
+    audit(actor, "export.personal_data", filename, filters=chosen)
+    db.session.commit()
 
 
 def export_rows(

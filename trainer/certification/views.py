@@ -253,6 +253,7 @@ def person(user_id: int) -> str:
 @role_required(*HR_ROLES)
 def export_csv() -> Response:
     filters, _problems = _filters()
+    services.record_export(current_user, "certifications.csv", filters)
     return csv_response("certifications.csv", EXPORT_HEADER, services.export_rows(filters))
 
 
@@ -260,6 +261,7 @@ def export_csv() -> Response:
 @role_required(*HR_ROLES)
 def export_xlsx() -> Response:
     filters, _problems = _filters()
+    services.record_export(current_user, "certifications.xlsx", filters)
     return xlsx_response(
         "certifications.xlsx", "certifications", EXPORT_HEADER, services.export_rows(filters)
     )
