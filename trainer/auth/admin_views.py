@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,10 +12,12 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ..exports import csv_response
 from ..extensions import db
+from . import audit
 from .access import role_required
 from .forms import EditUserForm, ImportUsersForm, TeamForm, UserForm, role_choices
-from .models import AuditEvent, Role, Team, User
+from .models import Role, Team, User
 from .services import (
     CSV_OPTIONAL_COLUMNS,
     CSV_REQUIRED_COLUMNS,
@@ -156,14 +160,47 @@ def import_users() -> str:
     )
 
 
+def _audit_filters() -> tuple[audit.AuditFilters, list[str]]:
+    """The audit page's filters from the query string; a bad value is dropped with a message."""
+    args, problems = request.args, []
+    action = args.get("event") or None
+    if action and action not in dict(audit.known_actions()):
+        problems.append(_("Unknown event; showing every event."))
+        action = None
+    dates: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        try:
+            dates[name] = date.fromisoformat(args[name]) if args.get(name) else None
+        except ValueError:
+            problems.append(_("Dates are written as YYYY-MM-DD."))
+            dates[name] = None
+    query = (args.get("q") or "").strip()[: audit.MAX_QUERY]
+    return audit.AuditFilters(query, action, dates["from"], dates["to"]), problems
+
+
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log() -> str:
+    filters, problems = _audit_filters()
+    for problem in problems:
+        flash(problem, "warning")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    stmt = (
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    pagination = audit.search(filters, page)
+    return render_template(
+        "admin/audit.html",
+        pagination=pagination,
+        filters=filters,
+        actions=audit.known_actions(),
+        rows=[
+            (e, audit.event_label(e.action), audit.describe(e.details or {}))
+            for e in pagination.items
+        ],
     )
-    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/audit.html", pagination=pagination)
+
+
+@bp.route("/audit.csv")
+@role_required(Role.ADMIN)
+def audit_export() -> Response:
+    filters, _problems = _audit_filters()
+    audit.record_export(current_user, filters)
+    return csv_response("audit-log.csv", audit.EXPORT_HEADER, audit.export_rows(filters))

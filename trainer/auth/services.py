@@ -7,6 +7,7 @@ import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -15,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import utcnow
 from ..extensions import db
 from .models import AuditEvent, Role, Team, User, UserRole
 
@@ -82,11 +84,11 @@ def get_team_by_name(name: str) -> Team | None:
     return db.session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
 
 
-def audit(actor: User | None, action: str, target: str, **details: Any) -> None:
+def audit(actor: User | int | None, action: str, target: str, **details: Any) -> None:
+    """Record an event in the caller's transaction (see audit.py for names and reading)."""
+    actor_id = actor.id if isinstance(actor, User) else actor
     db.session.add(
-        AuditEvent(
-            actor_id=actor.id if actor else None, action=action, target=target, details=details
-        )
+        AuditEvent(actor_id=actor_id, action=action, target=target[:120], details=details)
     )
 
 
@@ -157,16 +159,49 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user whose credentials these are; one message for unknown email and wrong password."""
+def authenticate(email: str, password: str, address: str | None = None) -> User:
+    """The user whose credentials these are; one message for unknown email and wrong password.
+
+    Every attempt is audited, with the address it came from; a failure is committed before the
+    error is raised, so the request that shows the error cannot roll it back.
+    """
     user = find_user_by_email(email)
-    if user is None or not check_password_hash(user.password_hash, password):
+    correct = user is not None and check_password_hash(user.password_hash, password)
+    if user is None or not correct or not user.active:
+        inactive = user is not None and correct
+        reason = "inactive" if inactive else "credentials"
+        target = normalise_email(email) or "—"
+        audit(user, "auth.sign_in_failed", target, address=address, cause=reason)
+        db.session.commit()
+        if inactive:
+            raise AccountError(
+                _l("This account has been deactivated. Ask your administrator to reactivate it.")
+            )
         raise AccountError(_l("The email or password is not correct."))
-    if not user.active:
-        raise AccountError(
-            _l("This account has been deactivated. Ask your administrator to reactivate it.")
-        )
+    audit(user, "auth.sign_in", user.email, address=address)
+    db.session.commit()
     return user
+
+
+LOCKOUT_QUIET = timedelta(minutes=15)
+
+
+def record_lockout(email: str, address: str | None, now: datetime | None = None) -> None:
+    """Sign-ins for this account are being refused by the rate limit: one event per quarter hour.
+
+    The limit refuses every further attempt; recording each would let an attacker flood the log.
+    """
+    now = now or utcnow()
+    target = normalise_email(email) or "—"
+    recent = db.session.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.action == "auth.lockout", AuditEvent.target == target[:120])
+        .where(AuditEvent.at > now - LOCKOUT_QUIET)
+        .limit(1)
+    )
+    if recent is None:
+        audit(find_user_by_email(email), "auth.lockout", target, address=address)
+        db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:

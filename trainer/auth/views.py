@@ -21,7 +21,14 @@ from werkzeug.wrappers import Response
 from ..extensions import limiter
 from .access import any_signed_in, public
 from .forms import ChangePasswordForm, LoginForm, PreferencesForm
-from .services import AccountError, authenticate, change_password, normalise_email, set_preferences
+from .services import (
+    AccountError,
+    authenticate,
+    change_password,
+    normalise_email,
+    record_lockout,
+    set_preferences,
+)
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -45,7 +52,12 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    key_func=_login_account_key,
+    on_breach=lambda _limit: record_lockout(request.form.get("email", ""), request.remote_addr),
+)
 @public
 def login() -> str | Response:
     if current_user.is_authenticated:
@@ -54,7 +66,9 @@ def login() -> str | Response:
     error = None
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data or "", form.password.data or "")
+            user = authenticate(
+                form.email.data or "", form.password.data or "", request.remote_addr
+            )
         except AccountError as exc:
             error = str(exc.message)
         else:

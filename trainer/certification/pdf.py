@@ -4,6 +4,7 @@ that opens the public verification page."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import segno
@@ -14,6 +15,11 @@ from .models import Certificate
 FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "NotoSansSC-Regular-GB2312.otf"
 SYSTEM_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 BRAND = (11, 93, 99)
+ISSUER = "客服训练平台 Service Trainer"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _font_path(text: str) -> tuple[Path, int]:
@@ -29,9 +35,30 @@ def _font_path(text: str) -> tuple[Path, int]:
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     holder = certificate.holder.display_name
     cert = certificate.certification
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"{cert.name_en} — {holder}")
-    pdf.set_author("Service Trainer")
+    issued = certificate.issued_at.date().isoformat()
+    expires = certificate.expires_at.date().isoformat()
+    # PDF/A-2b: fpdf2 then embeds the sRGB output intent and writes XMP metadata (pdfaid part 2,
+    # conformance B) from the same fields as the document info, so the two always agree.
+    pdf = FPDF(orientation="L", unit="mm", format="A4", enforce_compliance="PDFA_2B")
+    pdf.set_title(f"{cert.name_zh} · {cert.name_en} — {holder}")
+    pdf.set_author(ISSUER)
+    pdf.set_creator(ISSUER)
+    pdf.set_subject(
+        f"{holder}: {cert.name_en} ({cert.name_zh}), certificate {certificate.code}, "
+        f"issued {issued}, valid until {expires}"
+    )
+    pdf.set_keywords(
+        [
+            f"holder={holder}",
+            f"issuer={ISSUER}",
+            f"certificate={certificate.code}",
+            f"issued={issued}",
+            f"expires={expires}",
+        ]
+    )
+    pdf.set_lang("zh-CN")
+    # The file's own date is the certificate's: the same certificate gives the same metadata.
+    pdf.set_creation_date(_aware(certificate.issued_at))
     pdf.set_auto_page_break(False)
     pdf.add_page()
     path, index = _font_path(holder + cert.name_zh)
@@ -58,8 +85,6 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     line("已达到以下认证的全部要求 · has met every requirement of", 13, 96, (74, 85, 99))
     line(cert.name_zh, 22, 108, BRAND)
     line(cert.name_en, 16, 122, BRAND)
-    issued = certificate.issued_at.date().isoformat()
-    expires = certificate.expires_at.date().isoformat()
     line(f"颁发日期 Issued {issued}    有效期至 Valid until {expires}", 12, 142)
     line(f"证书编号 Certificate code  {certificate.code}", 12, 152)
     line(f"扫码或访问以下网址核验 · Verify at {verify_url}", 10, 166, (74, 85, 99))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -217,6 +217,15 @@ def _issue(standing: Standing, cert: Certification, user_id: int, now: datetime)
     )
     db.session.add(certificate)
     db.session.flush()
+    holder = db.session.get(User, user_id)
+    audit(
+        None,  # earned, not granted: the rules issue it
+        "certificate.issue",
+        certificate.code,
+        holder=holder.email if holder else user_id,
+        certification=cert.id,
+        expires=certificate.expires_at.date().isoformat(),
+    )
     standing.state, standing.certificate_id = Status.CERTIFIED, certificate.id
     standing.expires_at = certificate.expires_at
     standing.renew_from = certificate.expires_at - timedelta(days=cert.renew_within_days)
@@ -466,6 +475,17 @@ def dashboard(
     return Dashboard(rows, total, page, pages, counts, shares)
 
 
+def record_export(actor: User, filename: str, filters: Filters) -> None:
+    """An HR export holds personal data: who took which file, with which filters, is audited."""
+    chosen = {
+        k: (v.value if isinstance(v, Status) else v)
+        for k, v in asdict(filters).items()
+        if v not in (None, "") and k != "sort"
+    }
+    audit(actor, "export.personal_data", filename, filters=chosen)
+    db.session.commit()
+
+
 def export_rows(
     filters: Filters, now: datetime | None = None, chunk: int = 2000
 ) -> Iterator[list[Any]]:
@@ -529,7 +549,7 @@ def export_rows(
                     cert.name_zh,
                     cert.name_en,
                     status.value,
-                    found[1].date().isoformat() if found and found[1] else "",
+                    found[1].date() if found and found[1] else None,
                     codes.get(found[3], "") if found and found[3] else "",
                 ]
         after = (users[-1][1], users[-1][0])

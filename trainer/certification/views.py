@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
 from flask import (
     Blueprint,
     Response,
@@ -14,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..auth.access import any_signed_in, public, role_required
 from ..auth.models import Role, Team, User
+from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..i18n import current_language
 from . import requirements, services
@@ -257,42 +253,15 @@ def person(user_id: int) -> str:
 @role_required(*HR_ROLES)
 def export_csv() -> Response:
     filters, _problems = _filters()
-
-    def generate() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")  # a BOM, so Excel reads the Chinese as UTF-8
-        writer.writerow(EXPORT_HEADER)
-        for row in services.export_rows(filters):
-            writer.writerow(row)
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=certifications.csv"},
-    )
+    services.record_export(current_user, "certifications.csv", filters)
+    return csv_response("certifications.csv", EXPORT_HEADER, services.export_rows(filters))
 
 
 @bp.route("/hr/export.xlsx")
 @role_required(*HR_ROLES)
 def export_xlsx() -> Response:
-    from openpyxl import Workbook
-
     filters, _problems = _filters()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("certifications")
-    sheet.append(EXPORT_HEADER)
-    for row in services.export_rows(filters):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=certifications.xlsx"},
+    services.record_export(current_user, "certifications.xlsx", filters)
+    return xlsx_response(
+        "certifications.xlsx", "certifications", EXPORT_HEADER, services.export_rows(filters)
     )

@@ -15,6 +15,8 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from ..auth.models import User
+from ..auth.services import audit
 from ..certification import services as certification
 from ..competency.models import SourceKind
 from ..competency.recommend import Suggestion
@@ -554,6 +556,15 @@ def essay_rubric(question: Question) -> list[dict[str, Any]]:
     return [{"name": overall, "points": int(question.points) or 1, "guide": {"zh": "", "en": ""}}]
 
 
+def _email_of(user_id: int) -> str:
+    user = db.session.get(User, user_id)
+    return user.email if user else str(user_id)
+
+
+def _percent(fraction: float | None) -> str | None:
+    return None if fraction is None else f"{fraction * 100:.1f} %"
+
+
 def grade_essay(
     attempt: Attempt, position: int, grader_id: int, scores: list[float], comment: str
 ) -> None:
@@ -581,6 +592,15 @@ def grade_essay(
         )
     )
     regrade = slot.fraction is not None
+    audit(
+        grader_id,
+        "quiz.regrade" if regrade else "quiz.grade",
+        _email_of(attempt.user_id),
+        attempt=attempt.id,
+        question=position,
+        old=_percent(slot.fraction),
+        new=_percent(fraction),
+    )
     slot.fraction, slot.rubric_scores, slot.comment = fraction, scores, comment.strip()
     slot.grader_id, slot.graded_at, slot.needs_grading = grader_id, utcnow(), False
     if slot.question.competency_id:

@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import contains_eager
 
+from ..auth.models import User
+from ..auth.services import audit
 from ..certification import services as certification
 from ..competency.models import DEFAULT_WEIGHTS, SourceKind
 from ..competency.recommend import Suggestion
@@ -610,6 +612,17 @@ def grade_turn(
             new_points=points,
             comment=comment,
         )
+    )
+    old_points = turn.points if turn.scored_by != ScoredBy.PENDING else None
+    holder = db.session.get(User, session.user_id)
+    audit(
+        grader_id,
+        "roleplay.regrade" if turn.scored_by == ScoredBy.INSTRUCTOR else "roleplay.grade",
+        holder.email if holder else str(session.user_id),
+        session=session.id,
+        turn=turn.number,
+        old=old_points,
+        new=dict(points),
     )
     turn.points, turn.comment = dict(points), comment.strip()
     turn.grader_id, turn.graded_at, turn.needs_grading = grader_id, utcnow(), False
