@@ -198,6 +198,8 @@ def check_yaml(
         return []
     problems = []
     for path, node in _scalars(root, ()):
+        if any(key in ("source", "sources") for key in path):
+            continue  # citations keep the source's own spelling and punctuation
         if len(path) >= 2 and isinstance(path[-1], int) and path[-2] in ("zh", "zh_hant", "en"):
             # A list under a language key holds the forms a trainee may type or say (checklist
             # items, accepted answers), variants included on purpose: not prose we write.
