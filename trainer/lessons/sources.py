@@ -72,7 +72,8 @@ def chapter(seed: str, start: int, lang: str) -> str | None:
     parts = [part for part in CHAPTERS.get(seed, []) if part[0] <= start]
     if not parts:
         return None
-    return parts[-1][2 if lang == "en" else 1]
+    _first, zh, en = parts[-1]
+    return en if lang == "en" else zh
 
 
 def describe(source: str, lang: str) -> str:
