@@ -92,9 +92,10 @@ def _content_dir(directory: str | None) -> Path:
 @click.argument("directory", required=False)
 @with_appcontext
 def check_content_command(directory: str | None) -> None:
-    """Check the content files; print every problem as path:line: message, and how often the
-    longest option is the key."""
+    """Check the content files and their terminology (content/glossary.yml); print every problem
+    as path:line: message, and how often the longest option is the key."""
     from .content_tree import check_cues, check_tree
+    from .glossary import check_terms
 
     root = _content_dir(directory)
     problems = check_tree(root)
@@ -102,6 +103,8 @@ def check_content_command(directory: str | None) -> None:
         cues, problems = check_cues(root)
         for cue in cues:
             click.echo(str(cue))
+    # Terminology is checked whatever else is wrong: it is independent of the structure.
+    problems = sorted(set(problems) | set(check_terms(root)))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

@@ -90,8 +90,8 @@ LESSON_EN = "modules/m1-basics/01-lesson-one.en.md"
             LESSON_ZH,
             'sources: ["000 L316-615", practice]',
             'sources: ["page 12"]',
-            f"{LESSON_ZH}:9: source “page 12” is not “practice” or like “000 L316-615”, "
-            "“003 L630” or “002 S45-50”",
+            f"{LESSON_ZH}:9: source “page 12” is not “practice”, “ext: <citation>” or like "
+            "“000 L316-615”, “003 L630” or “002 S45-50”",
         ),
         (
             LESSON_ZH,

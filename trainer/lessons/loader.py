@@ -30,7 +30,9 @@ COURSE_FILE = "course.yml"
 MODULES_DIR = "modules"
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.(zh|en)\.md$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SOURCE = re.compile(r"^(practice|00[0-3] ([LS])\d+(-\2?\d+)?)$")
+# A seed reference ("003 L630", "002 S45-50"), "practice", or "ext: <citation>" for a published
+# source beyond the seeds (a study, a law, an official hotline) that a fact in the lesson rests on.
+SOURCE = re.compile(r"^(practice|00[0-3] ([LS])\d+(-\2?\d+)?|ext: \S.*)$")
 LESSON_KEYS = (
     "id",
     "lang",
@@ -316,7 +318,7 @@ def _read_lesson_file(
         if not SOURCE.match(source):
             s.problem(
                 ("sources", index),
-                f"source “{source}” is not “practice” or like "
+                f"source “{source}” is not “practice”, “ext: <citation>” or like "
                 "“000 L316-615”, “003 L630” or “002 S45-50”",
             )
     terms = front.get("key_terms")

@@ -12,7 +12,7 @@ from ..i18n import current_language
 from . import search as search_service
 from . import services
 from .forms import CompleteForm
-from .sources import describe
+from .sources import describe_all
 
 bp = Blueprint("lessons", __name__, template_folder="templates")
 
@@ -31,7 +31,7 @@ def lesson(lesson_id: str) -> str:
         page = services.lesson_page(lesson_id, current_user.id, current_language())
     except services.LessonNotFound:
         abort(404)
-    sources = [describe(source, current_language()) for source in page.sources]
+    sources = describe_all(page.sources, current_language())
     return render_template("lessons/lesson.html", page=page, sources=sources, form=CompleteForm())
 
 

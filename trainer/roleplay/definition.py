@@ -171,6 +171,9 @@ class Scenario(Model):
     critical_errors: list[CriticalError] = Field(default_factory=list)
     start: str
     nodes: dict[str, Node]
+    # What the scenario's facts rest on (seed references, "practice", "ext: <citation>" for a
+    # law, a hotline or a study): for authors and reviewers, not shown during a call.
+    sources: list[str] = Field(default_factory=list)
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.rubric if c.id == criterion_id), None)

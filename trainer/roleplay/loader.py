@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..content import LANGS, Located, Problem, Schema, read_yaml
+from ..lessons.loader import SOURCE
 from ..phrases import Phrase
 from . import definition
 
@@ -95,7 +96,7 @@ def check_scenario(
             "start",
             "nodes",
         ),
-        ("turn_seconds", "timeout", "mood_floor"),
+        ("turn_seconds", "timeout", "mood_floor", "sources"),
         what="a scenario",
     )
     if top is None:
@@ -146,6 +147,14 @@ def check_scenario(
     timeout = top.get("timeout")
     if timeout is not None:
         _timeout(s, timeout, nodes, "turn_seconds" in top)
+    if "sources" in top:
+        for index, source in enumerate(s.text_list(("sources",), top["sources"], "sources") or []):
+            if not SOURCE.match(source):
+                s.problem(
+                    ("sources", index),
+                    f"source “{source}” is not “practice”, “ext: <citation>” or like "
+                    "“000 L316-615”, “003 L630” or “002 S45-50”",
+                )
     if len(problems) > before:
         return None
     max_points = _graph(s, str(start), nodes, criteria, floor, timeout)
