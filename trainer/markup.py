@@ -79,6 +79,9 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+EMPHASIS = re.compile(r"\*\*([^*\n]+?)\*\*")
+
+
 def render_text(text: str, text_format: str = "plain") -> str:
     """Question text in its GIFT format (html, markdown, plain, moodle) as safe HTML."""
     if text_format == "html":
@@ -92,4 +95,7 @@ def render_text(text: str, text_format: str = "plain") -> str:
         return render_markdown(text)
     from markupsafe import escape
 
-    return str(escape(text)).replace("\n", "<br>")
+    # Plain text keeps one piece of markup: **…** for the word a reader must not miss, the
+    # negation of a stem ("which is **not**…", “哪一项**不**…”), so it is read before answering.
+    html = EMPHASIS.sub(r"<strong>\1</strong>", str(escape(text)))
+    return html.replace("\n", "<br>")
