@@ -81,6 +81,9 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+EMPHASIS = re.compile(r"\*\*([^*\n]+?)\*\*")
+
+
 def _clean_html(text: str) -> str:
     return nh3.clean(
         text,
@@ -102,7 +105,9 @@ def render_text(text: str, text_format: str = "plain") -> str:
         return _clean_html(text.replace("\r\n", "\n").replace("\n", "<br>"))
     if text_format == "markdown":
         return render_markdown(text)
-    return str(escape(text)).replace("\n", "<br>")
+    # Plain text keeps one piece of markup: **…** for the word a reader must not miss, the
+    # negation of a stem ("which is **not**…", “哪一项**不**…”), so it is read before answering.
+    return EMPHASIS.sub(r"<strong>\1</strong>", str(escape(text))).replace("\n", "<br>")
 
 
 def render_inline(text: str, text_format: str = "plain") -> Markup:
