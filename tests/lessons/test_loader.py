@@ -24,7 +24,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_shipped_content_has_no_problems() -> None:
     assert [str(p) for p in check_course(REAL_CONTENT)] == []
     course = read_course(REAL_CONTENT)
-    assert len(course.modules) == 8
+    assert len(course.modules) == 9
     assert len(course.lessons) >= 38
     assert len(course.framework.competencies) >= 10
     for lesson in course.lessons:

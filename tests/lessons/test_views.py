@@ -75,3 +75,26 @@ def test_lesson_page_queries_do_not_grow_with_the_course(
     client.get("/lessons/listening-skills")
     assert count_queries.count == small
     assert small <= 8
+
+
+def test_the_contact_centre_module_serves_in_both_languages(
+    app: Flask, client: FlaskClient
+) -> None:
+    from tests.content_factory import REAL_CONTENT
+
+    load_course(read_course(REAL_CONTENT))
+    make_user()
+    login(client, "trainee@example.com")
+    course = client.get("/lessons/?lang=zh")
+    assert "运营呼叫中心" in course.text
+    staffing = client.get("/lessons/erlang-c-staffing?lang=zh")
+    assert staffing.status_code == 200
+    assert "用 Erlang C 算出需要多少坐席" in staffing.text
+    assert "84.0%" in staffing.text and "29 ÷ 0.7" in staffing.text  # the worked example
+    english = client.get("/lessons/erlang-c-staffing?lang=en")
+    assert english.status_code == 200
+    assert "Working Out How Many Agents You Need with Erlang C" in english.text
+    assert "29 agents on the phones" in english.text
+    for lesson in ["contact-centre-roles", "floor-metrics", "agent-day-qa"]:
+        for lang in ["zh", "en"]:
+            assert client.get(f"/lessons/{lesson}?lang={lang}").status_code == 200
