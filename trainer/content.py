@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from . import safe_yaml
+
 LANGS = ("zh", "en")
 
 
@@ -74,8 +76,7 @@ def parse_yaml(text: str, path: str, problems: list[Problem], offset: int = 0) -
     """Parse one YAML document; syntax errors and duplicate keys become problems."""
     located = Located(data=None, path=path, start_line=1 + offset)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = safe_yaml.compose_and_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 if mark else 1) + offset

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from . import safe_yaml
 from .content import Problem, read_text, split_front_matter
 
 GLOSSARY = "glossary.yml"
@@ -82,7 +83,7 @@ def load_glossary(root: Path, problems: list[Problem]) -> Glossary | None:
     if text is None:
         return None
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(shown, (mark.line + 1) if mark else 1, f"invalid YAML: {exc}"))
@@ -191,7 +192,7 @@ def check_yaml(
 ) -> list[Problem]:
     """Findings in one YAML document; `offset` is the line before the document starts."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)
     except yaml.YAMLError:
         return []  # the structural checks already report bad YAML
     if root is None:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import and_, select
 from werkzeug.wrappers import Response
 
+from .. import safe_yaml
 from ..auth.access import role_required
 from ..auth.models import Role
 from ..content import Problem
@@ -265,7 +266,7 @@ def edit_scenario(key: str) -> str | Response:
             problems = exc.problems
         _text, version_id, draft = _scenario_or_404(key)
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError:
         data = None
     graph = draw(data, choice_counts(key)) if isinstance(data, dict) else None
@@ -287,18 +288,17 @@ def edit_scenario(key: str) -> str | Response:
 def preview_scenario(key: str) -> str:
     """Play the scenario (its draft, if there is one) as a trainee would; nothing is recorded:
     where the call is and the mood travel in the address, not in the database."""
-    import yaml
 
     from ..roleplay import engine
     from ..roleplay.definition import Scenario as Typed
     from ..roleplay.presentation import ROUTE_WHEN, t
 
     text, _version, _draft = _scenario_or_404(key)
-    data = yaml.safe_load(text)
     scenario, _problems = services.check_scenario_text(key, text)
     if scenario is None:
         flash(_("The draft has problems; fix them before previewing."), "error")
         abort(400)
+    data = safe_yaml.load(text)
     lang = current_language()
     typed = Typed.model_validate(data)
     node_id = request.args.get("node") or data["start"]
