@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -60,3 +60,22 @@ def _tune_sqlite(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry)
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def insert_missing(
+    session: Session | scoped_session[Any], model: type[Base], rows: list[dict[str, Any]]
+) -> None:
+    """Insert the rows whose primary key is not taken yet (`INSERT … ON CONFLICT DO NOTHING`).
+
+    Two requests creating the same row at once then both succeed instead of one failing on the
+    primary key; callers lock and update the row afterwards."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).on_conflict_do_nothing(), rows)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).on_conflict_do_nothing(), rows)

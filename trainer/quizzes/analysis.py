@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..database import insert_missing
 from ..extensions import db
 from .models import Attempt, ItemStat, Question
 
@@ -71,35 +72,54 @@ def rest_fractions(marks: list[float], maxima: list[float]) -> list[float]:
 
 
 def record_attempt(attempt: Attempt) -> None:
-    """Add a finished attempt to its quiz's running sums (one read, one write per question)."""
-    slots = [s for s in attempt.slots if s.question.type != "description"]
+    """Add a finished attempt to its quiz's running sums.
+
+    Many trainees finish the same quiz at once (a class submitting at the bell), so the rows are
+    created with `ON CONFLICT DO NOTHING` and locked in one order (question id) before they are
+    added to: no request fails on a row another one created, and no increment is lost.
+    SQLite takes its single write lock at the first statement, which serialises the same way."""
+    slots = sorted(
+        (s for s in attempt.slots if s.question.type != "description"),
+        key=lambda s: s.question_id,
+    )
+    if not slots:
+        return
     marks = [(s.fraction or 0.0) * s.question.points for s in slots]
     maxima = [s.question.points for s in slots]
     rests = rest_fractions(marks, maxima)
-    existing = {
+    insert_missing(
+        db.session,
+        ItemStat,
+        [
+            {
+                "quiz_id": attempt.quiz_id,
+                "question_id": s.question_id,
+                "n": 0,
+                "sum_x": 0.0,
+                "sum_xx": 0.0,
+                "sum_y": 0.0,
+                "sum_yy": 0.0,
+                "sum_xy": 0.0,
+                "choices": {},
+            }
+            for s in slots
+        ],
+    )
+    locked = {
         row.question_id: row
         for row in db.session.scalars(
-            select(ItemStat).where(
+            select(ItemStat)
+            .where(
                 ItemStat.quiz_id == attempt.quiz_id,
                 ItemStat.question_id.in_([s.question_id for s in slots]),
             )
+            .order_by(ItemStat.question_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     }
     for slot, rest in zip(slots, rests, strict=True):
-        row = existing.get(slot.question_id)
-        if row is None:
-            row = ItemStat(
-                quiz_id=attempt.quiz_id,
-                question_id=slot.question_id,
-                n=0,
-                sum_x=0.0,
-                sum_xx=0.0,
-                sum_y=0.0,
-                sum_yy=0.0,
-                sum_xy=0.0,
-                choices={},
-            )
-            db.session.add(row)
+        row = locked[slot.question_id]
         x = slot.fraction or 0.0
         row.n += 1
         row.sum_x += x

@@ -396,8 +396,21 @@ def save_answers(
     now = now or utcnow()
     if close_if_expired(attempt, now):
         raise QuizError(_l("Time is up: your attempt was submitted with the answers saved."))
-    if attempt.state != AttemptState.IN_PROGRESS:
+    # A submit may be grading this attempt right now (autosave fires while the trainee clicks
+    # Submit). Take the attempt's row lock with an UPDATE that only matches an attempt still in
+    # progress: a submit that claimed it first makes this match nothing, and a submit that comes
+    # second waits until these answers are stored, so it grades exactly what was saved.
+    still_open = db.session.execute(  # type: ignore[attr-defined]
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=AttemptState.IN_PROGRESS)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not still_open:
+        db.session.rollback()
+        db.session.refresh(attempt)
         raise QuizError(_l("This attempt has been submitted; answers can no longer change."))
+    _reload_slots(attempt)
     known = {f"q{slot.position}" for slot in attempt.slots}
     for name in form:
         base = name.split("-", 1)[0]
@@ -433,6 +446,15 @@ def save_answers(
     return result
 
 
+def _reload_slots(attempt: Attempt) -> None:
+    """Refresh the attempt's answers from the database (one query), after its row is locked."""
+    db.session.scalars(
+        select(AttemptSlot)
+        .where(AttemptSlot.attempt_id == attempt.id)
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Grade and close the attempt. A second submit (double click, another tab) changes nothing."""
     now = now or utcnow()
@@ -461,6 +483,7 @@ def _finish_submission(attempt: Attempt, now: datetime, auto: bool) -> None:
         db.session.refresh(attempt)
         return
     db.session.refresh(attempt)
+    _reload_slots(attempt)  # grade the answers as stored now, not as this request first read them
     pending = False
     for slot in attempt.slots:
         kind = TYPES[slot.question.type]
