@@ -41,8 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     _init_login(app)
 
-    from . import errors, i18n, security_headers, templating
+    from . import bounded_ints, errors, i18n, security_headers, templating
 
+    bounded_ints.init_app(app)
     security_headers.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

@@ -31,6 +31,7 @@ EVENTS: dict[str, Any] = {
     "auth.sign_in": _l("Signed in"),
     "auth.sign_in_failed": _l("Failed sign-in"),
     "auth.lockout": _l("Sign-in locked out"),
+    "auth.sign_out": _l("Signed out"),
     "user.create": _l("Account created"),
     "user.import": _l("Accounts imported"),
     "user.update": _l("Account changed (name, roles, team or status)"),

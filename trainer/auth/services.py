@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -159,6 +160,11 @@ def create_user(
     return user
 
 
+@cache
+def _stand_in_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str, address: str | None = None) -> User:
     """The user whose credentials these are; one message for unknown email and wrong password.
 
@@ -166,7 +172,10 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
     error is raised, so the request that shows the error cannot roll it back.
     """
     user = find_user_by_email(email)
-    correct = user is not None and check_password_hash(user.password_hash, password)
+    # An unknown email is checked against a stand-in hash, so the answer takes as long as for
+    # a real account and its timing does not tell which emails have one.
+    correct = check_password_hash(user.password_hash if user else _stand_in_hash(), password)
+    correct = correct and user is not None
     if user is None or not correct or not user.active:
         inactive = user is not None and correct
         reason = "inactive" if inactive else "credentials"
@@ -202,6 +211,13 @@ def record_lockout(email: str, address: str | None, now: datetime | None = None)
     if recent is None:
         audit(find_user_by_email(email), "auth.lockout", target, address=address)
         db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Sign the person out on every device: cookies issued so far stop working."""
+    user.session_version += 1
+    audit(user, "auth.sign_out", user.email)
+    db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:

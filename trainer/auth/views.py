@@ -25,6 +25,7 @@ from .services import (
     AccountError,
     authenticate,
     change_password,
+    end_sessions,
     normalise_email,
     record_lockout,
     set_preferences,
@@ -72,6 +73,10 @@ def login() -> str | Response:
         except AccountError as exc:
             error = str(exc.message)
         else:
+            lang = session.get("lang")
+            session.clear()  # a new session at sign-in: nothing set before it carries over
+            if lang:
+                session["lang"] = lang
             login_user(user, remember=bool(form.remember.data))
             if user.locale:
                 session["lang"] = user.locale
@@ -83,7 +88,15 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Response:
-    logout_user()
+    if current_user.is_authenticated:
+        # Copies of the session or remember-me cookie taken before now must not open the
+        # site again: they carry the old session version, which the user loader refuses.
+        end_sessions(current_user)
+    lang = session.get("lang")
+    session.clear()
+    logout_user()  # after clearing: it leaves the note that deletes the remember-me cookie
+    if lang:
+        session["lang"] = lang  # the reader's language outlives the account's session
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
