@@ -59,7 +59,49 @@ def test_verify_page_shows_only_public_facts_and_revocation(
     assert "Give the reason" in refused.text
     client.post(f"/certificates/{certified.id}/revoke", data={"reason": "资料有误"})
     client.post("/logout")
-    assert "Revoked" in client.get(f"/verify/{certified.code}?lang=en").text
+    revoked = client.get(f"/verify/{certified.code}?lang=en").text
+    assert "Revoked" in revoked and "Revoked on" in revoked and "Valid until" not in revoked
+
+
+def test_an_admin_reinstates_a_revoked_certificate_with_a_reason(
+    certified: services.Certificate, client: FlaskClient
+) -> None:
+    from sqlalchemy import select
+
+    from trainer.auth.models import AuditEvent
+    from trainer.extensions import db
+
+    make_user("admin@example.com", (Role.ADMIN,))
+    login(client, "admin@example.com")
+    client.post(f"/certificates/{certified.id}/revoke", data={"reason": "资料有误"})
+    person = client.get(f"/hr/person/{certified.user_id}?lang=en").text
+    assert "Reinstate certificate" in person
+    refused = client.post(
+        f"/certificates/{certified.id}/reinstate?lang=en",
+        data={"reason": " "},
+        follow_redirects=True,
+    )
+    assert "Give the reason for reinstating" in refused.text
+    client.post(f"/certificates/{certified.id}/reinstate", data={"reason": "申诉成立，资料无误"})
+    db.session.expire_all()
+    assert services.certificate_status(certified) == "valid"
+    standing = services.standings_of(certified.user_id)[certified.certification_id]
+    assert services.status_of(standing) == services.Status.CERTIFIED
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "certificate.reinstate")
+    ).one()
+    assert event.details["reason"] == "申诉成立，资料无误"
+    assert event.details["revoke_reason"] == "资料有误"
+    client.post("/logout")
+    page = client.get(f"/verify/{certified.code}?lang=en").text
+    assert "Valid until" in page and "Revoked" not in page
+    # Only an administrator may reinstate.
+    make_user("hr@example.com", (Role.HR,))
+    login(client, "hr@example.com")
+    assert (
+        client.post(f"/certificates/{certified.id}/reinstate", data={"reason": "x"}).status_code
+        == 403
+    )
 
 
 def test_hr_dashboard_filters_and_exports(

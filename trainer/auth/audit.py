@@ -51,6 +51,7 @@ EVENTS: dict[str, Any] = {
     "certification.signoff": _l("Certification signed off"),
     "certificate.issue": _l("Certificate issued"),
     "certificate.revoke": _l("Certificate revoked"),
+    "certificate.reinstate": _l("Certificate reinstated"),
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),
     "export.personal_data": _l("Personal data exported"),

@@ -20,3 +20,13 @@ class RevokeForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Sign-off: nothing but the CSRF token."""
+
+
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Give the reason for reinstating the certificate.")),
+            Length(max=1000),
+        ],
+    )

@@ -260,6 +260,27 @@ def revoke(certificate: Certificate, by: User, reason: str) -> None:
     db.session.commit()
 
 
+def reinstate(certificate: Certificate, by: User, reason: str) -> None:
+    """Undo a revocation (made in error, or overturned on appeal); the revocation stays in the
+    audit log with the reason for both decisions."""
+    reason = reason.strip()
+    if not reason:
+        raise CertificationError(_l("Give the reason for reinstating the certificate."))
+    if certificate.revoked_at is None:
+        raise CertificationError(_l("This certificate is not revoked."))
+    revoked = {
+        "revoked_at": certificate.revoked_at.isoformat(timespec="minutes"),
+        "revoke_reason": certificate.revoke_reason,
+    }
+    certificate.revoked_at = certificate.revoked_by = certificate.revoke_reason = None
+    standing = db.session.get(Standing, (certificate.user_id, certificate.certification_id))
+    if standing is not None and standing.certificate_id == certificate.id:
+        standing.state = Status.CERTIFIED  # refresh() below settles expiry and renewal
+    audit(by, "certificate.reinstate", certificate.code, reason=reason, **revoked)
+    db.session.commit()
+    refresh(certificate.user_id)
+
+
 def status_of(standing: Standing | None, now: datetime | None = None) -> Status:
     if standing is None:
         return Status.NOT_STARTED

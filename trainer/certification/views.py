@@ -23,7 +23,7 @@ from ..extensions import db
 from ..i18n import current_language
 from . import requirements, services
 from .charts import team_chart
-from .forms import ActionForm, RevokeForm
+from .forms import ActionForm, ReinstateForm, RevokeForm
 from .models import Certificate, Status
 from .pdf import certificate_pdf
 
@@ -149,6 +149,25 @@ def revoke(certificate_id: int) -> BaseResponse:
     return redirect(url_for("certification.person", user_id=certificate.user_id))
 
 
+@bp.route("/certificates/<int:certificate_id>/reinstate", methods=["POST"])
+@role_required(Role.ADMIN)
+def reinstate(certificate_id: int) -> BaseResponse:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        abort(404)
+    form = ReinstateForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for reinstating the certificate."), "error")
+    else:
+        try:
+            services.reinstate(certificate, current_user, form.reason.data or "")
+        except services.CertificationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The certificate has been reinstated."), "success")
+    return redirect(url_for("certification.person", user_id=certificate.user_id))
+
+
 @bp.route("/certificates/signoff/<int:user_id>/<certification_id>", methods=["POST"])
 @role_required(Role.INSTRUCTOR, Role.ADMIN)
 def signoff(user_id: int, certification_id: str) -> BaseResponse:
@@ -245,6 +264,7 @@ def person(user_id: int) -> str:
         can_revoke=current_user.has_role(Role.ADMIN),
         can_sign=current_user.has_role(Role.INSTRUCTOR, Role.ADMIN),
         revoke_form=RevokeForm(),
+        reinstate_form=ReinstateForm(),
         action_form=ActionForm(),
     )
 
