@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "TRAINER_CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # A session ends after this long without a request, and this long after sign-in
+        # whatever happens (a remember-me cookie then signs the person in again, anew).
+        "TRAINER_SESSION_IDLE_MINUTES": 120,
+        "TRAINER_SESSION_MAX_HOURS": 12,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
     }
 
 
@@ -88,6 +94,9 @@ def finalise(config: dict[str, Any]) -> None:
             "Refusing to start in production with the default SECRET_KEY. "
             "Set SECRET_KEY to a long random value, or TRAINER_ENV=development for local use."
         )
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=int(config["TRAINER_SESSION_IDLE_MINUTES"])
+    )
     _finalise_database(config)
 
 

@@ -22,6 +22,7 @@ from ..extensions import db
 from .models import AuditEvent, Role, Team, User, UserRole
 
 MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_SCORE = 2  # zxcvbn's 0–4 scale
 LOCALES = ("zh", "en")
 CSV_REQUIRED_COLUMNS = ("email", "display_name", "roles")
 CSV_OPTIONAL_COLUMNS = ("team", "locale", "password")
@@ -44,10 +45,21 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def _check_password_strength(password: str) -> None:
+def _check_password_strength(password: str, user_inputs: Iterable[str] = ()) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH)
+        )
+    # zxcvbn knows the 30,000 most common passwords, keyboard walks, dates, l33t spellings and
+    # the person's own name and email; score 2 means "guessable only with many attempts".
+    from zxcvbn import zxcvbn
+
+    if zxcvbn(password[:100], user_inputs=list(user_inputs))["score"] < MIN_PASSWORD_SCORE:
+        raise AccountError(
+            _l(
+                "This password is too easy to guess (a common password, a simple pattern "
+                "or your own name). Choose a longer or less predictable one."
+            )
         )
 
 
@@ -128,7 +140,7 @@ def _new_user(
     display_name = display_name.strip()
     if not display_name:
         raise AccountError(_l("A display name is required."))
-    _check_password_strength(password)
+    _check_password_strength(password, (email, email.partition("@")[0], display_name))
     if locale is not None and locale not in LOCALES:
         raise AccountError(_l("Unknown language “%(locale)s”; use zh or en.", locale=locale))
     if find_user_by_email(email):
@@ -223,7 +235,7 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_l("Your current password is not correct."))
-    _check_password_strength(new)
+    _check_password_strength(new, (user.email, user.email.partition("@")[0], user.display_name))
     user.password_hash = hash_password(new)
     user.session_version += 1
     audit(user, "user.password", user.email)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -15,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
@@ -32,6 +34,35 @@ from .services import (
 )
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _start_session() -> None:
+    # Permanent: the cookie's signed timestamp then expires it after the idle lifetime, and
+    # the server refuses an older one even if a browser (or a thief) keeps sending it.
+    session.permanent = True
+    session["signed_in_at"] = int(time.time())
+
+
+@user_loaded_from_cookie.connect
+def _remembered(_app: Any, user: Any = None) -> None:
+    _start_session()  # a remember-me sign-in is a new session with its own lifetimes
+
+
+@bp.before_app_request
+def _end_old_sessions() -> Response | None:
+    """A session older than the absolute lifetime ends, however busy it has been."""
+    started = session.get("signed_in_at")
+    if started is None or not current_user.is_authenticated:
+        return None
+    limit = int(current_app.config["TRAINER_SESSION_MAX_HOURS"]) * 3600
+    if time.time() - started <= limit:
+        return None
+    lang = session.get("lang")
+    session.clear()  # a remember-me cookie, if the person chose one, starts a new session
+    if lang:
+        session["lang"] = lang
+    flash(_("Your session has ended; please sign in again."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _login_limit() -> str:
@@ -78,6 +109,7 @@ def login() -> str | Response:
             if lang:
                 session["lang"] = lang
             login_user(user, remember=bool(form.remember.data))
+            _start_session()
             if user.locale:
                 session["lang"] = user.locale
             return redirect(_safe_next(request.args.get("next")))
