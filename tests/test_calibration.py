@@ -58,6 +58,16 @@ def test_blind_second_grade_and_comparison(
     agreement = {a.grader: a for a in services.agreement()}
     assert agreement["李老师"].exact == 0.5 and agreement["王老师"].mean_gap == 1.0
     assert "50%" in client.get("/calibration/?lang=en").text
+    # Both steps are in the audit log, the blind grade with both sets of scores.
+    from sqlalchemy import select
+
+    from trainer.auth.models import AuditEvent
+    from trainer.extensions import db
+
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.action.like("calibration.%"))
+    ).all()
+    assert sorted(actions) == ["calibration.grade", "calibration.request"]
 
 
 def test_calibration_is_for_instructors_and_checks_input(

@@ -134,7 +134,7 @@ def test_an_autosave_racing_a_submit_never_changes_a_graded_answer(
 
         autosave = partial(
             saver.post,
-            f"/quizzes/attempt/{attempt_id}/save",
+            f"/quizzes/attempt/{attempt_id}/save?lang=en",
             data={field: wrong},
             headers={"X-Requested-With": "fetch"},
         )

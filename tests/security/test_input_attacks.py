@@ -93,3 +93,37 @@ def test_path_traversal_finds_nothing(app: Flask, client: FlaskClient, path: str
     response = client.get(path)
     assert response.status_code in (400, 404), path
     assert "root:" not in response.text and "SECRET_KEY" not in response.text
+
+
+@pytest.mark.parametrize("payload", XSS[:3])
+def test_script_in_an_essay_is_text_for_the_grader_and_the_trainee(
+    app: Flask, client: FlaskClient, tmp_path: object, payload: str
+) -> None:
+    import re
+    from pathlib import Path
+
+    from tests.content_factory import make_tree_with_quiz
+    from trainer.content_tree import load_tree, read_tree
+
+    load_tree(read_tree(make_tree_with_quiz(Path(str(tmp_path)))))
+    make_user()
+    make_user("teacher@example.com", (Role.INSTRUCTOR,), name="李老师")
+    login(client, "trainee@example.com")
+    start = client.post("/quizzes/basics-quiz/start")
+    attempt_id = int(re.search(r"/attempt/(\d+)", start.headers["Location"]).group(1))  # type: ignore[union-attr]
+    page = client.get(f"/quizzes/attempt/{attempt_id}").text
+    essay = re.search(r'<textarea[^>]*name="(q\d+)"', page)
+    assert essay, "the quiz has an essay"
+    client.post(f"/quizzes/attempt/{attempt_id}/submit", data={essay.group(1): payload})
+    review = client.get(f"/quizzes/attempt/{attempt_id}/review")
+    assert review.status_code == 200 and _raw_markup(review.text) == []
+    assert str(escape(payload)) in review.text
+    client.post("/logout")
+    login(client, "teacher@example.com")
+    position = essay.group(1)[1:]
+    graded = client.get(f"/grading/attempt/{attempt_id}/{position}")
+    assert graded.status_code == 200 and _raw_markup(graded.text) == []
+    assert str(escape(payload)) in graded.text
+    # Lesson Markdown written by an instructor is sanitised in the preview as on the page.
+    preview = client.post("/authoring/preview", data={"text": f"# Title\n\n{payload}\n"})
+    assert preview.status_code == 200 and _raw_markup(preview.json["html"]) == []

@@ -83,7 +83,7 @@ def test_unknown_and_known_emails_take_the_same_time_to_refuse(app: Flask) -> No
     assert unknown > known / 2
 
 
-def test_common_and_personal_passwords_are_refused(app: Flask) -> None:
+def test_common_and_personal_passwords_are_refused(app: Flask, english: None) -> None:
     import pytest
 
     for weak in ("password1", "qwertyuiop", "12345678", "wangxiaoyu2024"):

@@ -52,6 +52,8 @@ EVENTS: dict[str, Any] = {
     "certificate.issue": _l("Certificate issued"),
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.reinstate": _l("Certificate reinstated"),
+    "calibration.request": _l("Second grading requested"),
+    "calibration.grade": _l("Blind second grade given"),
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),
     "export.personal_data": _l("Personal data exported"),

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import Role, User, UserRole
+from ..auth.services import audit
 from ..database import utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt
@@ -99,6 +100,8 @@ def request_calibration(
         first_scores=item.first,
     )
     db.session.add(calibration)
+    db.session.flush()
+    audit(by, "calibration.request", f"{kind}:{item_id}#{part}", second_grader=second_id)
     db.session.commit()
     return calibration
 
@@ -117,6 +120,13 @@ def grade_blind(
         raise CalibrationError(_l("Give each criterion a score between 0 and its maximum."))
     calibration.second_scores, calibration.second_comment = scores, comment.strip()
     calibration.graded_at = utcnow()
+    audit(
+        grader,
+        "calibration.grade",
+        f"{calibration.kind}:{calibration.item_id}#{calibration.part}",
+        first=calibration.first_scores,
+        second=scores,
+    )
     db.session.commit()
 
 
