@@ -163,7 +163,7 @@ def deliver(lrs: Lrs, batch_size: int = 50, now: datetime | None = None) -> Deli
             _failed(rows, f"LRS unreachable: {error}", now, report)
             db.session.commit()
             break
-        if answer.status == 200:
+        if answer.status in (200, 204):  # 204: every one of them was already there
             for row in rows:
                 row.sent_at = now
             report.sent += len(rows)
