@@ -116,3 +116,29 @@ def test_durations_are_iso_8601() -> None:
     assert xapi.iso_duration(0) == "PT0S"
     assert xapi.iso_duration(75.5) == "PT1M15.5S"
     assert xapi.iso_duration(3600 * 2 + 3) == "PT2H3S"
+
+
+def test_the_worker_command_needs_an_lrs_and_records_a_failed_pass(
+    app: Flask, tmp_path: Path
+) -> None:
+    import socket
+
+    from trainer.cli import xapi_worker_command
+
+    produce_activity(tmp_path)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(xapi_worker_command, ["--once"])
+    assert refused.exit_code != 0 and "TRAINER_XAPI_ENDPOINT" in refused.output
+    with socket.socket() as s:  # a loopback port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app.config.update(
+        TRAINER_XAPI_ENDPOINT=f"http://127.0.0.1:{port}/xAPI/",
+        TRAINER_XAPI_USERNAME="u",
+        TRAINER_XAPI_PASSWORD="p",
+    )
+    total = len(all_rows())
+    result = runner.invoke(xapi_worker_command, ["--once"])
+    assert result.exit_code == 0, result.output
+    assert "0 sent" in result.output and f"{total} pending" in result.output
+    assert "unreachable" in result.output
