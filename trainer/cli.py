@@ -302,7 +302,40 @@ def restore_command(file: Path, force: bool) -> None:
     )
 
 
+@click.command("xapi-worker")
+@click.option("--once", is_flag=True, help="One pass over the outbox, then exit.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+@click.option("--batch-size", default=50, show_default=True, help="Statements per request.")
+@with_appcontext
+def xapi_worker_command(once: bool, interval: float, batch_size: int) -> None:
+    """Send pending xAPI statements to the LRS set by TRAINER_XAPI_ENDPOINT."""
+    import time
+
+    from .certification.services import record_expiries
+    from .extensions import db
+    from .xapi.delivery import deliver, lrs_from_config
+    from .xapi.services import pending_count
+
+    lrs = lrs_from_config(current_app.config)
+    if lrs is None:
+        raise click.ClickException(
+            "Set TRAINER_XAPI_ENDPOINT, TRAINER_XAPI_USERNAME and TRAINER_XAPI_PASSWORD."
+        )
+    while True:
+        record_expiries()
+        report = deliver(lrs, batch_size=batch_size)
+        click.echo(
+            f"xAPI: {report.sent} sent, {report.failed} failed, {pending_count()} pending."
+            + (f" Last error: {report.errors[-1]}" if report.errors else "")
+        )
+        db.session.remove()
+        if once:
+            return
+        time.sleep(interval)
+
+
 COMMANDS = (
+    xapi_worker_command,
     export_content_command,
     rebuild_profiles_command,
     import_gift_command,

@@ -4,6 +4,7 @@ them before a view runs and writes the OpenAPI document from them."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -57,6 +58,54 @@ class HrQuery(Query):
     )
     page: Id = Field(1, description="Page number, from 1.")
     per_page: PageSize = Field(DEFAULT_PAGE_SIZE, description="People per page.")
+
+
+def _instant(value: object) -> object:
+    # xAPI's since/until are ISO 8601 instants; a date alone or a time without a zone is
+    # ambiguous, so both are refused rather than guessed.
+    if isinstance(value, str):
+        text = value.replace("Z", "+00:00")
+        try:
+            moment: datetime | None = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is None or "T" not in text or moment.tzinfo is None:
+            raise ValueError("must be an ISO 8601 time with a zone, e.g. 2026-01-31T08:00:00Z")
+        return moment
+    return value
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+
+
+class XapiQuery(Query):
+    since: Instant | None = Field(None, description="Only statements stored after this time.")
+    until: Instant | None = Field(
+        None, description="Only statements stored at or before this time."
+    )
+    agent: str | None = Field(
+        None,
+        min_length=3,
+        max_length=261,
+        pattern=r"^(mailto:)?[^@\s]+@[^@\s]+$",
+        description="Only this person's statements: an email (with or without mailto:).",
+    )
+    verb: str | None = Field(
+        None,
+        min_length=8,
+        max_length=200,
+        pattern=r"^https?://\S+$",
+        description="Only statements with this verb IRI.",
+    )
+    page: Id = Field(1, description="Page number, from 1.")
+    per_page: PageSize = Field(DEFAULT_PAGE_SIZE, description="Statements per page.")
+
+
+class XapiStatements(BaseModel):
+    """A page of statements as an LRS answers it (xAPI 1.0.3 StatementResult)."""
+
+    statements: list[dict[str, Any]]
+    more: str = Field(description="The next page's URL, or empty on the last page.")
 
 
 class ProblemError(BaseModel):

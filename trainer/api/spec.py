@@ -119,6 +119,18 @@ _HEADERS: dict[tuple[str, str], dict[str, Any]] = {
             "schema": {"type": "string"},
         }
     },
+    ("/xapi/statements", "200"): {
+        "Link": {
+            "description": "RFC 8288 links to the first, previous, next and last pages.",
+            "required": True,
+            "schema": {"type": "string"},
+        },
+        "X-Experience-API-Version": {
+            "description": "The xAPI version of the statements: 1.0.3.",
+            "required": True,
+            "schema": {"type": "string"},
+        },
+    },
 }
 
 

@@ -15,6 +15,7 @@ from ..certification import services as certification
 from ..competency.profile import profile
 from ..lessons import services as lessons
 from ..quizzes import services as quizzes
+from ..xapi import services as xapi
 from . import schemas
 from . import services as tokens_service
 from .spec import api_spec, document, responses
@@ -247,12 +248,42 @@ def hr_matrix() -> Response:
     return response
 
 
-def _page_links(page: int, pages: int) -> str:
+@bp.route("/xapi/statements")
+@api_spec.validate(query=schemas.XapiQuery, resp=responses(schemas.XapiStatements), tags=["api"])
+@role_required(Role.HR, Role.ADMIN)
+def xapi_statements() -> Response:
+    """The platform's xAPI 1.0.3 statements, oldest first, as an LRS serves them (HR and
+    administrators). Voided statements are left out; their voiding statements are listed.
+
+    Pages are linked with an RFC 8288 `Link` header and by `more`."""
+    query = schemas.XapiQuery.model_validate(request.args.to_dict())
+    found = xapi.statements(
+        since=query.since,
+        until=query.until,
+        agent=query.agent,
+        verb=query.verb,
+        page=query.page,
+        per_page=query.per_page,
+    )
+    more = ""
+    if found.page < found.pages:
+        more = url_for(
+            "api.xapi_statements",
+            **{**request.args.to_dict(), "page": str(found.page + 1)},
+            _external=True,
+        )
+    response = jsonify(statements=found.statements, more=more)
+    response.headers["Link"] = _page_links(found.page, found.pages, "api.xapi_statements")
+    response.headers["X-Experience-API-Version"] = "1.0.3"
+    return response
+
+
+def _page_links(page: int, pages: int, endpoint: str = "api.hr_matrix") -> str:
     """RFC 8288 links to the neighbouring pages, keeping every other parameter as sent."""
     args = request.args.to_dict()
     targets = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
     return ", ".join(
-        f'<{url_for("api.hr_matrix", **{**args, "page": str(n)}, _external=True)}>; rel="{rel}"'
+        f'<{url_for(endpoint, **{**args, "page": str(n)}, _external=True)}>; rel="{rel}"'
         for rel, n in targets.items()
         if 1 <= n <= pages
     )

@@ -21,6 +21,8 @@ from ..competency.proficiency import estimate
 from ..competency.services import levels as framework_levels
 from ..database import utcnow
 from ..extensions import db
+from ..xapi import services as xapi
+from ..xapi.models import XapiStatement
 from . import requirements
 from .loader import CertificationDef
 from .models import Certificate, Certification, SignOff, Standing, Status
@@ -227,6 +229,7 @@ def _issue(standing: Standing, cert: Certification, user_id: int, now: datetime)
         expires=certificate.expires_at.date().isoformat(),
     )
     standing.state, standing.certificate_id = Status.CERTIFIED, certificate.id
+    xapi.record_certificate("earned", user_id, certificate.code, _activity(cert), now)
     standing.expires_at = certificate.expires_at
     standing.renew_from = certificate.expires_at - timedelta(days=cert.renew_within_days)
     db.session.query(SignOff).filter_by(user_id=user_id, certification_id=cert.id).delete()
@@ -257,6 +260,13 @@ def revoke(certificate: Certificate, by: User, reason: str) -> None:
     if standing is not None and standing.certificate_id == certificate.id:
         standing.state = Status.REVOKED
     audit(by, "certificate.revoke", certificate.code, reason=reason)
+    xapi.record_certificate(
+        "revoked",
+        certificate.user_id,
+        certificate.code,
+        _activity(certificate.certification),
+        certificate.revoked_at,
+    )
     db.session.commit()
 
 
@@ -277,8 +287,42 @@ def reinstate(certificate: Certificate, by: User, reason: str) -> None:
     if standing is not None and standing.certificate_id == certificate.id:
         standing.state = Status.CERTIFIED  # refresh() below settles expiry and renewal
     audit(by, "certificate.reinstate", certificate.code, reason=reason, **revoked)
+    xapi.void(f"certificate:{certificate.code}:revoked")  # the LRS learns it was undone
     db.session.commit()
     refresh(certificate.user_id)
+
+
+def _activity(cert: Certification) -> xapi.Activity:
+    return xapi.certification_activity(cert.id, cert.name_zh, cert.name_en)
+
+
+def record_expiries(now: datetime | None = None) -> int:
+    """Say `expired` once for every certificate whose time has run out (and that was not
+    revoked first); the xAPI worker calls this on each pass. Returns how many were new."""
+    now = now or utcnow()
+    made = 0
+    said = select(XapiStatement.id).where(
+        XapiStatement.subject == literal("certificate:") + Certificate.code + literal(":expired")
+    )
+    for certificate in db.session.scalars(
+        select(Certificate)
+        .where(
+            Certificate.expires_at <= now,
+            Certificate.revoked_at.is_(None),
+            ~said.exists(),
+        )
+        .order_by(Certificate.id)
+    ):
+        xapi.record_certificate(
+            "expired",
+            certificate.user_id,
+            certificate.code,
+            _activity(certificate.certification),
+            certificate.expires_at,
+        )
+        made += 1
+    db.session.commit()
+    return made
 
 
 def status_of(standing: Standing | None, now: datetime | None = None) -> Status:

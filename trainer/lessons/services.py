@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..markup import plain_text, render_markdown
 from ..text_search import tokens_for_index
+from ..xapi import services as xapi
 from . import search
 from .loader import CourseDef, LessonDef
 from .models import (
@@ -427,6 +428,14 @@ def complete_lesson(user_id: int, lesson_id: str) -> bool:
             SourceKind.LESSON,
             f"lesson:{lesson.id}@{version.number}",
         )
+    titles = {t.lang: t.title for t in version.texts}
+    xapi.record_lesson_completed(
+        user_id,
+        lesson.id,
+        {"zh": titles.get("zh") or lesson.id, "en": titles.get("en") or lesson.id},
+        progress.started_at or progress.completed_at,
+        progress.completed_at,
+    )
     db.session.commit()
     certification.refresh(user_id)
     return True

@@ -23,6 +23,7 @@ from ..competency.recommend import Suggestion
 from ..competency.services import record_evidence
 from ..database import utcnow
 from ..extensions import db
+from ..xapi import services as xapi
 from . import analysis
 from . import tokens as answer_tokens
 from .gift import GiftProblem, GiftQuestion, parse_gift, questions_to_gift
@@ -274,8 +275,41 @@ def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Atte
         )
     attempt.slots = slots
     db.session.add(attempt)
+    db.session.flush()
+    xapi.record_attempt_started(user_id, attempt.id, _quiz_activity(quiz), now)
     db.session.commit()
     return attempt
+
+
+def _quiz_activity(quiz: Quiz) -> xapi.Activity:
+    return xapi.quiz_activity(quiz.slug, quiz.title_zh, quiz.title_en)
+
+
+def _answered(slot: AttemptSlot) -> xapi.AnsweredQuestion:
+    question = slot.question
+    return xapi.AnsweredQuestion(
+        position=slot.position,
+        key=question.key,
+        text_zh=question.text.get("zh") or question.text.get("en") or question.key,
+        text_en=question.text.get("en") or question.text.get("zh") or question.key,
+        fraction=slot.fraction or 0.0,
+        points=question.points,
+        auto_graded=TYPES[question.type].auto_graded,
+    )
+
+
+def _record_result(attempt: Attempt, quiz: Quiz, at: datetime) -> None:
+    xapi.record_attempt_result(
+        attempt.user_id,
+        attempt.id,
+        _quiz_activity(quiz),
+        attempt.score or 0.0,
+        attempt.max_score,
+        bool(attempt.passed),
+        attempt.started_at,
+        attempt.submitted_at or at,
+        at,
+    )
 
 
 def _main_order(layout: Layout) -> list[Any]:
@@ -530,6 +564,15 @@ def _complete(attempt: Attempt) -> None:
     percent = attempt.percent or 0.0
     attempt.passed = quiz is not None and percent >= quiz.pass_percent
     analysis.record_attempt(attempt)
+    if quiz is not None:
+        at = utcnow()
+        activity = _quiz_activity(quiz)
+        for slot in attempt.slots:
+            if slot.question.type != "description":
+                xapi.record_question_answered(
+                    attempt.user_id, attempt.id, activity, _answered(slot), at
+                )
+        _record_result(attempt, quiz, at)
     db.session.flush()
     certification.refresh(attempt.user_id)
 
@@ -649,6 +692,14 @@ def grade_essay(
             4,
         )
         attempt.passed = quiz is not None and (attempt.percent or 0.0) >= quiz.pass_percent
+        if quiz is not None:
+            # Statements are immutable: void what was said, then say it again.
+            at = utcnow()
+            xapi.regrade_attempt(attempt.user_id, attempt.id, position)
+            xapi.record_question_answered(
+                attempt.user_id, attempt.id, _quiz_activity(quiz), _answered(slot), at
+            )
+            _record_result(attempt, quiz, at)
     db.session.commit()
 
 

@@ -26,6 +26,7 @@ from ..competency.services import record_evidence
 from ..database import utcnow
 from ..extensions import db
 from ..phrases import PhraseBook
+from ..xapi import services as xapi
 from . import checker, engine
 from .definition import Scenario as Definition
 from .definition import typed_version
@@ -542,8 +543,27 @@ def _complete(session: PlaySession) -> None:
     }
     if session.ending:
         stat.endings = {**stat.endings, session.ending: stat.endings.get(session.ending, 0) + 1}
+    _record_call(session, result)
     db.session.flush()
     certification.refresh(session.user_id)
+
+
+def _record_call(session: PlaySession, result: engine.Score, regrade: bool = False) -> None:
+    title = definition(session.scenario).title
+    now = utcnow()
+    xapi.record_roleplay_result(
+        session.user_id,
+        session.id,
+        session.scenario.key,
+        {"zh": title.zh, "en": title.en},
+        result.total,
+        result.criteria,
+        result.passed,
+        session.started_at,
+        session.finished_at or now,
+        now,
+        regrade=regrade,
+    )
 
 
 # --- grading --------------------------------------------------------------------------------
@@ -633,6 +653,7 @@ def grade_turn(
         _complete(session)
     elif session.state == SessionState.FINISHED:
         result = _rescore(session)
+        _record_call(session, result, regrade=True)
         # The confirmed score is evidence of its own, weighted as a person's judgement.
         for criterion in definition(session.scenario).rubric:
             if criterion.id in allowed:
