@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .auth.models import Role
+from .i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ def navigation() -> list[dict[str, Any]]:
     return items
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (「时间限制：20 分钟」), ": " in English."""
+    return "：" if current_language() == "zh" else ": "
+
+
 def lang_switch_url(lang: str) -> str:
     values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
     values["lang"] = lang
@@ -64,4 +70,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"navigation": navigation, "lang_switch_url": lang_switch_url}
+        return {"navigation": navigation, "lang_switch_url": lang_switch_url, "colon": colon}
