@@ -59,6 +59,14 @@ def colon() -> str:
     return "：" if current_language() == "zh" else ": "
 
 
+def points(value: float | None) -> str:
+    """A score as a person reads it: one decimal at most, none when whole (8.6667 → 8.7)."""
+    if value is None:
+        return ""
+    rounded = round(float(value), 1)
+    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
+
+
 def lang_switch_url(lang: str) -> str:
     values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
     values["lang"] = lang
@@ -67,7 +75,9 @@ def lang_switch_url(lang: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["points"] = points
+    app.jinja_env.globals["colon"] = colon  # a global, so macros imported without context see it
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"navigation": navigation, "lang_switch_url": lang_switch_url, "colon": colon}
+        return {"navigation": navigation, "lang_switch_url": lang_switch_url}

@@ -21,6 +21,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_roleplay import advance
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 ROLES = [
@@ -149,4 +150,32 @@ def test_every_destination_is_reachable_from_the_phone_menu(browser: Any, live_s
     page.set_viewport_size({"width": 1280, "height": 860})  # on a desktop there is no menu
     assert not page.get_by_role("button", name="菜单").is_visible()
     assert page.locator(".site-nav").get_by_role("link", name="证书").is_visible()
+    context.close()
+
+
+def test_focus_moves_to_the_customers_new_line_after_each_turn(
+    browser: Any, live_server: str
+) -> None:
+    context = browser.new_context(viewport=PHONE, base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "trainee@example.com")
+    page.wait_for_url("**/")
+    page.goto("/roleplay/silent-customer")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/roleplay/session/*")
+    for _ in range(2):
+        before = page.locator("[data-current]").inner_text()
+        turn = page.locator("input[name=turn]").get_attribute("value")
+        advance(page)
+        if "/debrief" in page.url:
+            break
+        page.wait_for_function(
+            "turn => (document.querySelector('input[name=turn]') || {}).value !== turn", arg=turn
+        )
+        focused = page.evaluate(
+            "() => [document.activeElement.matches('[data-current]'), "
+            "document.activeElement.textContent, document.activeElement.tabIndex]"
+        )
+        assert focused[0], f"focus is on {page.evaluate('document.activeElement.outerHTML')}"
+        assert focused[1] != before and focused[2] == -1
     context.close()

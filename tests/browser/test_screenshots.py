@@ -10,13 +10,30 @@ import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.browser.test_quizzes import answer_first_choice
-from tests.browser.test_roleplay import finish_call
 
 # Other browser tests play p4-communication-quiz and refund-refused; these stay out of their way.
 QUIZ = {"zh": "p8-work-stress-quiz", "en": "p8-work-stress-quiz"}
 SCENARIO = {"zh": "late-repair", "en": "confused-caller"}
 LESSON = "/lessons/understanding-stress"
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def finish_call(page: Any) -> None:
+    """Answer every turn, in whichever language the page is in, until the debrief."""
+    for _ in range(20):
+        if "/debrief" in page.url:
+            return
+        turn = page.locator("input[name=turn]").get_attribute("value")
+        area = page.locator("#reply-text")
+        if area.count():
+            area.fill("I'm sorry for the trouble. I understand, and I will check it for you now.")
+        page.locator(".turn__form button[type=submit]").first.click()
+        page.wait_for_function(
+            "turn => location.pathname.endsWith('/debrief') || "
+            "(document.querySelector('input[name=turn]') || {}).value !== turn",
+            arg=turn,
+        )
+        page.wait_for_load_state("load")
 
 
 def shoot(page: Any, name: str, lang: str) -> None:
