@@ -59,6 +59,11 @@ def colon() -> str:
     return "：" if current_language() == "zh" else ": "
 
 
+def bracketed(text: str) -> str:
+    """A stage direction in the brackets of the page's language: 「（语气急促）」, "(flustered)"."""
+    return f"（{text}）" if current_language() == "zh" else f"({text})"
+
+
 def points(value: float | None) -> str:
     """A score as a person reads it: one decimal at most, none when whole (8.6667 → 8.7)."""
     if value is None:
@@ -76,6 +81,7 @@ def lang_switch_url(lang: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["points"] = points
+    app.jinja_env.globals["bracketed"] = bracketed
     app.jinja_env.globals["colon"] = colon  # a global, so macros imported without context see it
 
     @app.context_processor
