@@ -6,7 +6,7 @@
   // A table box that is narrower than its table scrolls; a keyboard user scrolls it once it
   // can take focus. Boxes that fit take no tab stop.
   function focusableScrollers() {
-    document.querySelectorAll(".table-scroll").forEach(function (box) {
+    document.querySelectorAll(".table-scroll, .graph-wrap, pre").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
       else if (!box.hasAttribute("data-always-focusable")) box.removeAttribute("tabindex");
     });
