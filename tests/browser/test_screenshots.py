@@ -18,7 +18,13 @@ LESSON = "/lessons/understanding-stress"
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
-def finish_call(page: Any) -> None:
+REPLY = {
+    "zh": "给您添麻烦了，真的非常抱歉，我理解您的心情。我现在就为您查询并确认处理时间。",
+    "en": "I'm sorry for the trouble. I understand, and I will check it for you now.",
+}
+
+
+def finish_call(page: Any, lang: str) -> None:
     """Answer every turn, in whichever language the page is in, until the debrief."""
     for _ in range(20):
         if "/debrief" in page.url:
@@ -26,7 +32,7 @@ def finish_call(page: Any) -> None:
         turn = page.locator("input[name=turn]").get_attribute("value")
         area = page.locator("#reply-text")
         if area.count():
-            area.fill("I'm sorry for the trouble. I understand, and I will check it for you now.")
+            area.fill(REPLY[lang])
         page.locator(".turn__form button[type=submit]").first.click()
         page.wait_for_function(
             "turn => location.pathname.endsWith('/debrief') || "
@@ -70,7 +76,7 @@ def test_main_pages_at_both_widths(browser: Any, live_server: str, lang: str) ->
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/roleplay/session/*")
     shoot(page, "roleplay", lang)
-    finish_call(page)
+    finish_call(page, lang)
     assert "/debrief" in page.url
     shoot(page, "debrief", lang)
     context.close()
