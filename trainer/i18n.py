@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 
 from .extensions import babel
 
@@ -46,7 +46,18 @@ def current_language() -> str:
 
 
 def local_time(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+    """A time in the reader's zone and language, to the minute: seconds mean nothing to a reader
+    ("medium" is the date in words and the time as hours and minutes)."""
+    if not value:
+        return ""
+    if fmt == "medium":
+        return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+    return format_datetime(value, fmt)
+
+
+def local_date(value: datetime | None, fmt: str = "medium") -> str:
+    """The day in the reader's zone (a certificate's validity), e.g. 2027年12月7日 / Dec 7, 2027."""
+    return format_date(value, fmt) if value else ""
 
 
 def zone(name: str) -> ZoneInfo:
@@ -56,4 +67,5 @@ def zone(name: str) -> ZoneInfo:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["current_language"] = current_language

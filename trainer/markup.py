@@ -50,6 +50,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     "ol": {"start"},
 }
+TABLE_OPEN = re.compile(r"<table>")
+TABLE_SCROLL_OPEN = '<div class="table-scroll" tabindex="0" data-always-focusable><table>'
 LESSON_LINK = re.compile(r"\]\(lesson:([a-z0-9-]+)\)")
 
 
@@ -62,13 +64,15 @@ def render_markdown(text: str, lesson_url_prefix: str = "/lessons/") -> str:
     """Markdown → sanitised HTML. Raw HTML, scripts, event handlers and odd URLs are dropped."""
     text = LESSON_LINK.sub(lambda m: f"]({lesson_url_prefix}{m.group(1)})", text)
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+    # A wide table scrolls inside its own box (reachable by keyboard), never the whole page.
+    return TABLE_OPEN.sub(TABLE_SCROLL_OPEN, clean).replace("</table>", "</table></div>")
 
 
 def plain_text(markdown_text: str) -> str:

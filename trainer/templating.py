@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .auth.models import Role
+from .i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,24 @@ def navigation() -> list[dict[str, Any]]:
     return items
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (「时间限制：20 分钟」), ": " in English."""
+    return "：" if current_language() == "zh" else ": "
+
+
+def bracketed(text: str) -> str:
+    """A stage direction in the brackets of the page's language: 「（语气急促）」, "(flustered)"."""
+    return f"（{text}）" if current_language() == "zh" else f"({text})"
+
+
+def points(value: float | None) -> str:
+    """A score as a person reads it: one decimal at most, none when whole (8.6667 → 8.7)."""
+    if value is None:
+        return ""
+    rounded = round(float(value), 1)
+    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
+
+
 def lang_switch_url(lang: str) -> str:
     values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {})}
     values["lang"] = lang
@@ -61,6 +80,9 @@ def lang_switch_url(lang: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["points"] = points
+    app.jinja_env.globals["bracketed"] = bracketed
+    app.jinja_env.globals["colon"] = colon  # a global, so macros imported without context see it
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -25,7 +25,7 @@ def test_read_complete_and_see_progress(page: Any) -> None:
     page.goto("/lessons/")
     module = page.locator(".module", has_text="正确处理客户投诉")
     assert "1/5" in module.locator(".module__meta").inner_text()
-    assert module.get_by_text("学习中").first.is_visible()
+    assert module.get_by_text("进行中").first.is_visible()
 
     page.goto("/lessons/complaint-handling-basics?lang=en")
     assert (

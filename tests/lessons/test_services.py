@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,21 @@ def test_search_copes_with_chinese_phrases_and_nonsense(app: Flask) -> None:
     for query in ['"; DROP TABLE lessons; --', "complaint*", "a AND (b OR", "'\\"]:
         search(query, "en")
     assert db.session.scalar(select(func.count()).select_from(Lesson)) >= 38
+
+
+@pytest.mark.usefixtures("real_course")
+def test_search_counts_honestly_and_answers_in_the_pages_language(app: Flask) -> None:
+    from trainer.lessons.search import search_results
+
+    everything = search_results("投诉", "en", limit=1000)
+    first = search_results("投诉", "en", limit=5)
+    assert everything.total == len(everything.hits) > 5  # the cap is not the count
+    assert first.total == everything.total and len(first.hits) == 5
+
+    # A Chinese query on an English page lists English lessons and terms, not Chinese text.
+    # (An English term may give the Chinese in brackets: "Composure under pressure (处变不惊)".)
+    def chinese(text: str) -> bool:
+        return bool(re.search(r"[\u4e00-\u9fff]", re.sub(r"\([^)]*\)", "", text)))
+
+    assert not any(chinese(h.lesson_title) or chinese(h.title) for h in everything.hits)
+    assert not any(chinese(str(h.snippet)) for h in everything.hits)

@@ -88,18 +88,57 @@ def _matching_ids(terms: list[str], limit: int) -> list[int]:
     return []
 
 
+@dataclass(frozen=True)
+class SearchResults:
+    """The first `limit` hits and how many there are in all, so a page can say "first 30 of 52"."""
+
+    hits: list[SearchHit]
+    total: int
+
+
+# Enough for every lesson and key term of a large course; a bound so one query stays cheap.
+MAX_MATCHES = 2000
+
+
 def search(query: str, lang: str, limit: int = 30) -> list[SearchHit]:
-    """Ranked hits for a query in either language; lesson titles shown in `lang`."""
+    """Ranked hits for a query in either language, shown in `lang` (see search_results)."""
+    return search_results(query, lang, limit).hits
+
+
+def search_results(query: str, lang: str, limit: int = 30) -> SearchResults:
+    """Ranked hits for a query in either language, each shown in `lang`.
+
+    A lesson or key term that matched only in the other language is shown through its text in
+    the page's language (title and extract), so a Chinese page never lists an English result.
+    """
     terms = query_terms(query[:MAX_QUERY_LENGTH])
     if not terms:
-        return []
-    ids = _matching_ids(terms, limit)
+        return SearchResults([], 0)
+    ids = _matching_ids(terms, MAX_MATCHES)
     if not ids:
-        return []
-    docs = {
+        return SearchResults([], 0)
+    matched = {
         d.id: d
         for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))
     }
+    order: list[tuple[str, str, str]] = []
+    for doc_id in ids:  # the same lesson or term matched in both languages: one result
+        doc = matched[doc_id]
+        key = (doc.lesson_id, doc.kind, doc.anchor)
+        if key not in order:
+            order.append(key)
+    total = len(order)
+    shown = order[:limit]
+    lesson_ids = {key[0] for key in shown}
+    in_lang = {
+        (d.lesson_id, d.kind, d.anchor): d
+        for d in db.session.scalars(
+            select(SearchDocument).where(
+                SearchDocument.lesson_id.in_(lesson_ids), SearchDocument.lang == lang
+            )
+        )
+    }
+    fallback = {(d.lesson_id, d.kind, d.anchor): d for d in matched.values()}
     titles = dict(
         db.session.execute(
             select(Lesson.id, LessonText.title)
@@ -110,17 +149,12 @@ def search(query: str, lang: str, limit: int = 30) -> list[SearchHit]:
             .join(
                 LessonText, and_(LessonText.version_id == LessonVersion.id, LessonText.lang == lang)
             )
-            .where(Lesson.id.in_({d.lesson_id for d in docs.values()}))
+            .where(Lesson.id.in_(lesson_ids))
         ).all()
     )
     hits = []
-    seen: set[tuple[str, str, str]] = set()
-    for doc_id in ids:
-        doc = docs[doc_id]
-        key = (doc.lesson_id, doc.kind, doc.anchor)
-        if key in seen:  # the same lesson or term matched in both languages: show it once
-            continue
-        seen.add(key)
+    for key in shown:
+        doc = in_lang.get(key) or fallback[key]
         hits.append(
             SearchHit(
                 doc.lesson_id,
@@ -132,4 +166,4 @@ def search(query: str, lang: str, limit: int = 30) -> list[SearchHit]:
             )
         )
     # Whole lessons first, then key terms; each group keeps its rank order.
-    return sorted(hits, key=lambda hit: hit.kind != "lesson")
+    return SearchResults(sorted(hits, key=lambda hit: hit.kind != "lesson"), total)

@@ -60,5 +60,10 @@ def glossary() -> str:
 @any_signed_in
 def search() -> str:
     query = (request.args.get("q") or "").strip()
-    hits = search_service.search(query, current_language()) if query else []
-    return render_template("lessons/search.html", query=query, hits=hits)
+    results = search_service.search_results(query, current_language()) if query else None
+    return render_template(
+        "lessons/search.html",
+        query=query,
+        hits=results.hits if results else [],
+        total=results.total if results else 0,
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import insert_missing
@@ -162,7 +163,7 @@ class ItemReport:
         for option in data.get("options", []):
             labels[option["id"]] = option["text"].get(lang) or option["text"].get("zh", "")
         if self.question.type == "truefalse":
-            labels.update({"True": "✓", "False": "✗"})
+            labels.update({"True": _("True"), "False": _("False")})
         rows = [(labels.get(key, key), n) for key, n in self.choices.items()]
         return sorted(rows, key=lambda row: -row[1])[:8]
 

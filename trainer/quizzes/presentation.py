@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..markup import render_inline, render_text, text_only
@@ -90,7 +91,7 @@ def _readable_answer(
         ]
         return correct, [label(i) for i in ids], notes
     if kind == "truefalse":
-        words = {True: "✓", False: "✗"}
+        words = {True: _("True"), False: _("False")}  # 对/错: a ✗ answer reads as "wrong"
         side = "feedback_right" if response == data["answer"] else "feedback_wrong"
         notes = (
             [(data.get(side, ""), data.get(f"{side}_format", fmt))] if response is not None else []

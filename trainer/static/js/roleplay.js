@@ -83,6 +83,13 @@
             wire(main);
             var turn = main.querySelector(".turn");
             if (turn) turn.scrollIntoView({ block: "end" });
+            // The customer's new line takes the focus, so a keyboard or screen-reader user
+            // hears the answer and goes on from there rather than from the top of the page.
+            var line = main.querySelector("[data-current]");
+            if (line) {
+              line.setAttribute("tabindex", "-1");
+              line.focus({ preventScroll: true });
+            }
             speak(main);
             startTimer(main);
           })

@@ -1,0 +1,82 @@
+"""The trainee's main pages at 1280 px and 375 px in both languages, saved for a person to look at
+(test-artifacts/screenshots/), each checked to fit its width: home, a lesson with a table, a quiz
+attempt, a role-play call, its debrief and the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
+from tests.browser.test_quizzes import answer_first_choice
+
+# Other browser tests play p4-communication-quiz and refund-refused; these stay out of their way.
+QUIZ = {"zh": "p8-work-stress-quiz", "en": "p8-work-stress-quiz"}
+SCENARIO = {"zh": "late-repair", "en": "confused-caller"}
+LESSON = "/lessons/understanding-stress"
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+REPLY = {
+    "zh": "给您添麻烦了，真的非常抱歉，我理解您的心情。我现在就为您查询并确认处理时间。",
+    "en": "I'm sorry for the trouble. I understand, and I will check it for you now.",
+}
+
+
+def finish_call(page: Any, lang: str) -> None:
+    """Answer every turn, in whichever language the page is in, until the debrief."""
+    for _ in range(20):
+        if "/debrief" in page.url:
+            return
+        turn = page.locator("input[name=turn]").get_attribute("value")
+        area = page.locator("#reply-text")
+        if area.count():
+            area.fill(REPLY[lang])
+        page.locator(".turn__form button[type=submit]").first.click()
+        page.wait_for_function(
+            "turn => location.pathname.endsWith('/debrief') || "
+            "(document.querySelector('input[name=turn]') || {}).value !== turn",
+            arg=turn,
+        )
+        page.wait_for_load_state("load")
+
+
+def shoot(page: Any, name: str, lang: str) -> None:
+    """Both widths of the page that is open, each checked to fit."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        width, viewport = page.evaluate(WIDTH)
+        assert width <= viewport, f"{name} ({lang}, {label}) is {width}px wide at {viewport}px"
+        screenshot(page, f"ux-{name}-{lang}-{label}")
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_main_pages_at_both_widths(browser: Any, live_server: str, lang: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "trainee@example.com")
+    page.wait_for_url("**/")
+    page.goto(f"/?lang={lang}")
+    shoot(page, "home", lang)
+    page.goto(LESSON)
+    assert page.locator(".prose table").count() >= 1
+    shoot(page, "lesson", lang)
+    page.goto(f"/quizzes/{QUIZ[lang]}")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/quizzes/attempt/*")
+    slots = page.locator("li.question")
+    for i in range(3):
+        answer_first_choice(page, slots.nth(i))
+    shoot(page, "quiz", lang)
+    page.goto("/profile")
+    shoot(page, "profile", lang)
+    page.goto(f"/roleplay/{SCENARIO[lang]}")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/roleplay/session/*")
+    shoot(page, "roleplay", lang)
+    finish_call(page, lang)
+    assert "/debrief" in page.url
+    shoot(page, "debrief", lang)
+    context.close()
