@@ -97,13 +97,14 @@ def test_recommendations_are_grouped_deduplicated_and_explained() -> None:
                 out.append(Suggestion("roleplay", c, "call", "roleplay.scenario", {"key": "k"}))
         return out
 
-    _SUGGESTERS.insert(0, fake)
+    saved = _SUGGESTERS[:]
+    _SUGGESTERS[:] = [fake]  # only this one: the real ones need an application
     try:
         groups = suggest(
             1, ["empathy", "listening", "closing"], "en", {"empathy": ("roleplay", "grade")}
         )
     finally:
-        _SUGGESTERS.remove(fake)
+        _SUGGESTERS[:] = saved
     assert [g.competency_id for g in groups] == ["empathy", "listening", "closing"]
     first = groups[0].items
     assert first[0].suggestion.kind == "roleplay" and first[0].reason == "new-kind"
