@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import LazyString
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
@@ -631,3 +631,35 @@ def _status_from(found: tuple[Any, ...] | None, now: datetime) -> Status:
         if renew is not None and renew <= now:
             return Status.EXPIRING
     return Status(state)
+
+
+def requirement_label(code: str, names: dict[str, str]) -> str:
+    """A requirement code of `evaluate` in words, with the names from `requirement_names`."""
+    kind, _sep, rest = code.partition(":")
+    if kind == "signoff":
+        return gettext("Instructor's sign-off")
+    ident, _sep, minimum = rest.rpartition(":")
+    if kind == "competency":
+        return gettext(
+            "%(c)s at level %(l)s or above",
+            c=names.get(ident, ident),
+            l=names.get(minimum, minimum),
+        )
+    if kind == "quiz":
+        return gettext("Quiz “%(q)s”: %(m)s%% or more", q=names.get(ident, ident), m=minimum)
+    return gettext(
+        "Role-play “%(r)s”: %(m)s or more, no critical error", r=names.get(ident, ident), m=minimum
+    )
+
+
+def requirement_names(lang: str) -> dict[str, str]:
+    """Readable names for the ids certification rules mention."""
+    from ..competency.models import Competency, Level
+
+    names = {c.id: c.name(lang) for c in db.session.scalars(db.select(Competency))}
+    names.update({lv.id: lv.name(lang) for lv in db.session.scalars(db.select(Level))})
+    certifications = all_certifications()
+    for kind, key in (("quiz", "quizzes"), ("roleplay", "roleplays")):
+        ids = sorted({i for c in certifications for i in c.rules[key]})
+        names.update(requirements.names(kind, ids, lang))
+    return names

@@ -21,7 +21,7 @@ from ..auth.models import Role, Team, User
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..i18n import current_language
-from . import requirements, services
+from . import services
 from .charts import team_chart
 from .forms import ActionForm, ReinstateForm, RevokeForm
 from .models import Certificate, Status
@@ -42,40 +42,9 @@ EXPORT_HEADER = [
 ]
 
 
-def _requirement_label(code: str, lang: str, names: dict[str, str]) -> str:
-    kind, _sep, rest = code.partition(":")
-    if kind == "signoff":
-        return _("Instructor's sign-off")
-    ident, _sep, minimum = rest.rpartition(":")
-    if kind == "competency":
-        return _(
-            "%(c)s at level %(l)s or above",
-            c=names.get(ident, ident),
-            l=names.get(minimum, minimum),
-        )
-    if kind == "quiz":
-        return _("Quiz “%(q)s”: %(m)s%% or more", q=names.get(ident, ident), m=minimum)
-    return _(
-        "Role-play “%(r)s”: %(m)s or more, no critical error", r=names.get(ident, ident), m=minimum
-    )
-
-
-def _names(lang: str) -> dict[str, str]:
-    """Readable names for the ids certification rules mention."""
-    from ..competency.models import Competency, Level
-
-    names = {c.id: c.name(lang) for c in db.session.scalars(db.select(Competency))}
-    names.update({lv.id: lv.name(lang) for lv in db.session.scalars(db.select(Level))})
-    certifications = services.all_certifications()
-    for kind, key in (("quiz", "quizzes"), ("roleplay", "roleplays")):
-        ids = sorted({i for c in certifications for i in c.rules[key]})
-        names.update(requirements.names(kind, ids, lang))
-    return names
-
-
 def _record(user: User) -> dict[str, object]:
     lang = current_language()
-    names = _names(lang)
+    names = services.requirement_names(lang)
     standings = services.standings_of(user.id)
     items = []
     for cert in services.all_certifications():
@@ -86,10 +55,10 @@ def _record(user: User) -> dict[str, object]:
                 "status": services.status_of(standing).value,
                 "standing": standing,
                 "met": [
-                    _requirement_label(c, lang, names) for c in (standing.met if standing else [])
+                    services.requirement_label(c, names) for c in (standing.met if standing else [])
                 ],
                 "missing": [
-                    _requirement_label(c, lang, names)
+                    services.requirement_label(c, names)
                     for c in (standing.missing if standing else [])
                 ],
             }

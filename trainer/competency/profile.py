@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..extensions import db
+from .explain import Explanation, explain, kind_counts
 from .models import Competency, Evidence, Level, Proficiency
 from .proficiency import Estimate, estimate
-from .recommend import Suggestion, suggest
+from .recommend import Group, suggest
 
 EVIDENCE_SHOWN = 60  # newest pieces read for the page, whatever the history's length
 
@@ -33,13 +34,18 @@ class CompetencyView:
     level: Level | None
     evidence: list[EvidenceItem] = field(default_factory=list)
     trend: list[float] = field(default_factory=list)
+    why: Explanation | None = None
 
 
 @dataclass(frozen=True)
 class Profile:
     competencies: list[CompetencyView]
     levels: list[Level]
-    suggestions: list[Suggestion]
+    suggestions: list[Group]
+
+    @property
+    def top_level(self) -> Level | None:
+        return self.levels[-1] if self.levels else None
 
 
 def _link(ref: str) -> tuple[str | None, dict[str, object]]:
@@ -55,7 +61,8 @@ def _link(ref: str) -> tuple[str | None, dict[str, object]]:
 
 
 def profile(user_id: int, lang: str, own: bool = True) -> Profile:
-    """Four queries whatever the amount of evidence: competencies, levels, rows, newest evidence."""
+    """Five queries whatever the amount of evidence: competencies, levels, rows, evidence counted
+    per kind, and the newest evidence (plus the suggesters' own bounded queries)."""
     competencies = list(db.session.scalars(select(Competency).order_by(Competency.position)))
     levels = list(db.session.scalars(select(Level).order_by(Level.position)))
     rows = {
@@ -68,6 +75,7 @@ def profile(user_id: int, lang: str, own: bool = True) -> Profile:
         .order_by(Evidence.created_at.desc(), Evidence.id.desc())
         .limit(EVIDENCE_SHOWN)
     ).all()
+    counts = kind_counts(user_id)
     by_competency: dict[str, list[Evidence]] = defaultdict(list)
     for item in recent:
         by_competency[item.competency_id].append(item)
@@ -75,7 +83,9 @@ def profile(user_id: int, lang: str, own: bool = True) -> Profile:
     views = []
     for competency in competencies:
         est = estimate(rows.get(competency.id), levels)
+        row = rows.get(competency.id)
         view = CompetencyView(competency, est, by_level.get(est.level_id))
+        view.why = explain(row, levels, counts.get(competency.id, []))
         for item in by_competency.get(competency.id, [])[:8]:
             endpoint, args = _link(item.source_ref)
             view.evidence.append(
@@ -91,11 +101,22 @@ def profile(user_id: int, lang: str, own: bool = True) -> Profile:
             )
         view.trend = [e.score for e in reversed(by_competency.get(competency.id, [])[:12])]
         views.append(view)
-    weakest = [
-        v.competency.id
-        for v in sorted(views, key=lambda v: (v.estimate.score, v.estimate.evidence))
-    ]
-    return Profile(views, levels, suggest(user_id, weakest, lang) if own else [])
+    if not own:
+        return Profile(views, levels, [])
+    top = levels[-1].id if levels else None
+    # Weakest first by level, then estimate, then amount of evidence; never one at the top.
+    order = {lv.id: i for i, lv in enumerate(levels)}
+    weak = sorted(
+        (v for v in views if v.estimate.level_id != top),
+        key=lambda v: (order.get(v.estimate.level_id, 0), v.estimate.score, v.estimate.evidence),
+    )
+    missing = {
+        v.competency.id: tuple(k for n in v.why.needs for k in n.missing_kinds)
+        for v in weak
+        if v.why
+    }
+    groups = suggest(user_id, [v.competency.id for v in weak], lang, missing)
+    return Profile(views, levels, groups)
 
 
 @dataclass(frozen=True)

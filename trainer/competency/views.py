@@ -38,6 +38,7 @@ def _page(user: User, own: bool) -> str:
         sparks=sparks,
         own=own,
         lang=lang,
+        names={v.competency.id: v.competency.name(lang) for v in data.competencies},
     )
 
 

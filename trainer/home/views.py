@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..assignments.services import for_trainee, overdue_by_team
+from ..assignments.services import overdue_by_team
 from ..auth.access import any_signed_in, public
 from ..auth.models import Role
 from ..i18n import current_language
@@ -29,7 +29,7 @@ def index() -> str:
     course = course_overview(current_user.id, lang) if is_trainee else None
     quizzes = [q for q in quizzes_for(current_user.id) if not q.passed][:3] if is_trainee else []
     calls = [s for s in scenarios_for(current_user.id) if not s.passed][:3] if is_trainee else []
-    assignments = for_trainee(current_user, lang) if is_trainee else []
+    plan = services.trainee_plan(current_user, lang) if is_trainee else None
     overdue = overdue_by_team() if current_user.has_role(Role.HR, Role.ADMIN) else {}
     grading = None
     if current_user.has_role(Role.INSTRUCTOR, Role.ADMIN):
@@ -39,9 +39,8 @@ def index() -> str:
         "home/index.html",
         is_trainee=is_trainee,
         course=course,
-        next_lesson=course.next_lesson() if course else None,
+        plan=plan,
         quizzes=quizzes,
-        assignments=assignments,
         overdue=overdue,
         calls=calls,
         grading=grading,

@@ -252,13 +252,17 @@ class CourseOverview:
         return round(self.minutes / 60)
 
     def next_lesson(self) -> LessonSummary | None:
-        """The first lesson in progress, else the first not started."""
-        lessons = [lesson for m in self.modules for lesson in m.lessons]
-        for wanted in (Status.IN_PROGRESS, Status.NOT_STARTED):
-            for lesson in lessons:
-                if lesson.status is wanted:
-                    return lesson
-        return None
+        """The first lesson not yet completed in course order (module, then lesson), whether
+        started or not: the course's order, not the lesson viewed last."""
+        return next(
+            (
+                lesson
+                for m in self.modules
+                for lesson in m.lessons
+                if lesson.status is not Status.DONE
+            ),
+            None,
+        )
 
 
 def course_overview(user_id: int, lang: str) -> CourseOverview | None:
