@@ -87,7 +87,7 @@ def test_assign_a_module_the_trainee_sees_and_read_analytics(
     sign_in(trainee, "trainee@example.com")
     trainee.wait_for_url("**/")
     trainee.goto("/?lang=en")
-    assert trainee.get_by_text("Assigned to you").is_visible()
+    assert trainee.get_by_role("heading", name="Assigned work due").is_visible()
     assert trainee.get_by_role("link", name="Handling Complaints Correctly").is_visible()
     screenshot(trainee, "home-trainee-assigned-en")
     context.close()
