@@ -8,9 +8,39 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
-from tests.browser.test_roleplay import SCENARIO, advance, finish_call
+from tests.browser.test_roleplay import SCENARIO
 from trainer.auth import services as accounts
 from trainer.auth.models import Role
+
+REPLY = (
+    "I'm truly sorry you have been kept waiting twice, and I understand how frustrating that is. "
+    "I'm checking your order now and will confirm a new visit time before we hang up."
+)
+
+
+def _turn(page: Any) -> None:
+    """Take one turn in English and wait for the next one (or the debrief)."""
+    turn = page.locator("input[name=turn]").get_attribute("value")
+    area = page.locator("#reply-text")
+    if area.count():
+        area.fill(REPLY)
+        area.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    else:
+        page.locator("button.reply").first.click()
+    page.wait_for_function(
+        "turn => location.pathname.endsWith('/debrief') || "
+        "(document.querySelector('input[name=turn]') || {}).value !== turn",
+        arg=turn,
+    )
+    page.wait_for_load_state("load")
+
+
+def _finish_in_english(page: Any) -> None:
+    for _ in range(20):
+        if "/debrief" in page.url:
+            return
+        _turn(page)
+    raise AssertionError("the call did not end")
 
 
 def _why(page: Any) -> dict[str, str]:
@@ -33,18 +63,17 @@ def test_home_lists_the_unfinished_call_and_the_profile_explains_the_change(
     before = _why(page)
     assert before and all("No evidence yet" in text for text in before.values())
 
-    page.goto(f"/roleplay/{SCENARIO}?lang=zh")  # the shared helpers answer in Chinese
-    page.get_by_role("button", name="开始通话").click()
+    page.goto(f"/roleplay/{SCENARIO}?lang=en")
+    page.get_by_role("button", name="Start the call").click()
     page.wait_for_url("**/roleplay/session/*")
-    advance(page)
+    _turn(page)
     page.goto("/?lang=en")
     started = page.locator("ul.in-progress li")
     assert started.count() == 1 and "Resume" in started.inner_text()
     screenshot(page, "guide-home-in-progress-en")
     started.locator("a").click()
     page.wait_for_url("**/roleplay/session/*")
-    page.goto(page.url.split("?")[0] + "?lang=zh")
-    finish_call(page)
+    _finish_in_english(page)
 
     page.goto("/profile?lang=en")
     after = _why(page)
