@@ -9,38 +9,9 @@ from flask import Flask
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.browser.test_roleplay import SCENARIO
+from tests.browser.test_screenshots import finish_call, take_turn
 from trainer.auth import services as accounts
 from trainer.auth.models import Role
-
-REPLY = (
-    "I'm truly sorry you have been kept waiting twice, and I understand how frustrating that is. "
-    "I'm checking your order now and will confirm a new visit time before we hang up."
-)
-
-
-def _turn(page: Any) -> None:
-    """Take one turn in English and wait for the next one (or the debrief)."""
-    turn = page.locator("input[name=turn]").get_attribute("value")
-    area = page.locator("#reply-text")
-    if area.count():
-        area.fill(REPLY)
-        area.locator("xpath=ancestor::form").locator("button[type=submit]").click()
-    else:
-        page.locator("button.reply").first.click()
-    page.wait_for_function(
-        "turn => location.pathname.endsWith('/debrief') || "
-        "(document.querySelector('input[name=turn]') || {}).value !== turn",
-        arg=turn,
-    )
-    page.wait_for_load_state("load")
-
-
-def _finish_in_english(page: Any) -> None:
-    for _ in range(20):
-        if "/debrief" in page.url:
-            return
-        _turn(page)
-    raise AssertionError("the call did not end")
 
 
 def _why(page: Any) -> dict[str, str]:
@@ -66,14 +37,15 @@ def test_home_lists_the_unfinished_call_and_the_profile_explains_the_change(
     page.goto(f"/roleplay/{SCENARIO}?lang=en")
     page.get_by_role("button", name="Start the call").click()
     page.wait_for_url("**/roleplay/session/*")
-    _turn(page)
+    take_turn(page, "en")
     page.goto("/?lang=en")
     started = page.locator("ul.in-progress li")
     assert started.count() == 1 and "Resume" in started.inner_text()
     screenshot(page, "guide-home-in-progress-en")
     started.locator("a").click()
     page.wait_for_url("**/roleplay/session/*")
-    _finish_in_english(page)
+    finish_call(page, "en")
+    assert "/debrief" in page.url, "the call did not end"
 
     page.goto("/profile?lang=en")
     after = _why(page)

@@ -24,22 +24,27 @@ REPLY = {
 }
 
 
+def take_turn(page: Any, lang: str) -> None:
+    """Answer one turn in `lang` and wait for the next one (or the debrief)."""
+    turn = page.locator("input[name=turn]").get_attribute("value")
+    area = page.locator("#reply-text")
+    if area.count():
+        area.fill(REPLY[lang])
+    page.locator(".turn__form button[type=submit]").first.click()
+    page.wait_for_function(
+        "turn => location.pathname.endsWith('/debrief') || "
+        "(document.querySelector('input[name=turn]') || {}).value !== turn",
+        arg=turn,
+    )
+    page.wait_for_load_state("load")
+
+
 def finish_call(page: Any, lang: str) -> None:
     """Answer every turn, in whichever language the page is in, until the debrief."""
     for _ in range(20):
         if "/debrief" in page.url:
             return
-        turn = page.locator("input[name=turn]").get_attribute("value")
-        area = page.locator("#reply-text")
-        if area.count():
-            area.fill(REPLY[lang])
-        page.locator(".turn__form button[type=submit]").first.click()
-        page.wait_for_function(
-            "turn => location.pathname.endsWith('/debrief') || "
-            "(document.querySelector('input[name=turn]') || {}).value !== turn",
-            arg=turn,
-        )
-        page.wait_for_load_state("load")
+        take_turn(page, lang)
 
 
 def shoot(page: Any, name: str, lang: str) -> None:

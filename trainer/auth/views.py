@@ -51,11 +51,11 @@ def _remembered(_app: Any, user: Any = None) -> None:
 @bp.before_app_request
 def _end_old_sessions() -> Response | None:
     """A session older than the absolute lifetime ends, however busy it has been."""
+    # Only the session's own timestamp is read: this runs on every request, static files too,
+    # and must not load the user from the database to decide.
     started = session.get("signed_in_at")
-    if started is None or not current_user.is_authenticated:
-        return None
     limit = int(current_app.config["TRAINER_SESSION_MAX_HOURS"]) * 3600
-    if time.time() - started <= limit:
+    if started is None or time.time() - started <= limit:
         return None
     lang = session.get("lang")
     session.clear()  # a remember-me cookie, if the person chose one, starts a new session

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -99,42 +101,51 @@ def pdf(certificate_id: int) -> Response:
     )
 
 
-@bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
-@role_required(Role.ADMIN)
-def revoke(certificate_id: int) -> BaseResponse:
+def _decide(
+    certificate_id: int,
+    form: RevokeForm | ReinstateForm,
+    decide: Callable[[Certificate, User, str], None],
+    missing_reason: str,
+    done: str,
+) -> BaseResponse:
+    """Revoke or reinstate: an administrator's decision with a reason, back to the person."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         abort(404)
-    form = RevokeForm()
     if not form.validate_on_submit():
-        flash(_("Give the reason for revoking the certificate."), "error")
+        flash(missing_reason, "error")
     else:
         try:
-            services.revoke(certificate, current_user, form.reason.data or "")
+            decide(certificate, current_user, form.reason.data or "")
         except services.CertificationError as exc:
             flash(str(exc.message), "error")
         else:
-            flash(_("The certificate has been revoked."), "success")
+            flash(done, "success")
     return redirect(url_for("certification.person", user_id=certificate.user_id))
+
+
+@bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@role_required(Role.ADMIN)
+def revoke(certificate_id: int) -> BaseResponse:
+    return _decide(
+        certificate_id,
+        RevokeForm(),
+        services.revoke,
+        _("Give the reason for revoking the certificate."),
+        _("The certificate has been revoked."),
+    )
 
 
 @bp.route("/certificates/<int:certificate_id>/reinstate", methods=["POST"])
 @role_required(Role.ADMIN)
 def reinstate(certificate_id: int) -> BaseResponse:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        abort(404)
-    form = ReinstateForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason for reinstating the certificate."), "error")
-    else:
-        try:
-            services.reinstate(certificate, current_user, form.reason.data or "")
-        except services.CertificationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The certificate has been reinstated."), "success")
-    return redirect(url_for("certification.person", user_id=certificate.user_id))
+    return _decide(
+        certificate_id,
+        ReinstateForm(),
+        services.reinstate,
+        _("Give the reason for reinstating the certificate."),
+        _("The certificate has been reinstated."),
+    )
 
 
 @bp.route("/certificates/signoff/<int:user_id>/<certification_id>", methods=["POST"])

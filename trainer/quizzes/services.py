@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 
 from ..auth.models import User
 from ..auth.services import audit
@@ -481,7 +481,11 @@ def save_answers(
 
 
 def _reload_slots(attempt: Attempt) -> None:
-    """Refresh the attempt's answers from the database (one query), after its row is locked."""
+    """Refresh the attempt's answers from the database (one query), after its row is locked.
+
+    Answers not read yet in this request will be read fresh anyway: no query for them."""
+    if "slots" in inspect(attempt).unloaded:
+        return
     db.session.scalars(
         select(AttemptSlot)
         .where(AttemptSlot.attempt_id == attempt.id)
