@@ -24,6 +24,15 @@ def _page(status: int, title: str, message: str) -> tuple[str | Response, int]:
 
 
 def init_app(app: Flask) -> None:
+    @app.teardown_request
+    def close_uploads(error: BaseException | None) -> None:
+        # Large uploads are spooled to temporary files; close them whatever the view did (or
+        # failed to do), without parsing a form nobody read.
+        from flask import request
+
+        for upload in (request.__dict__.get("files") or {}).values():
+            upload.close()
+
     @app.errorhandler(400)
     def bad_request(error: HTTPException) -> tuple[str | Response, int]:
         return _page(400, _("Bad request"), _("The request could not be understood."))

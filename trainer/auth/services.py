@@ -330,7 +330,18 @@ def import_users_csv(data: bytes, actor: User | None = None) -> ImportReport:
         )
         return report
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        # Read it all first: a broken line anywhere refuses the whole file.
+        records = [(reader.line_num, record) for record in reader]
+    except csv.Error:
+        report.error = _l(
+            "Line %(line)d is not valid CSV: a field is far too long or a quotation mark is "
+            "not closed.",
+            line=max(reader.line_num, 1),
+        )
+        return report
     missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
     if missing:
         report.error = _l(
@@ -339,15 +350,13 @@ def import_users_csv(data: bytes, actor: User | None = None) -> ImportReport:
             req=", ".join(CSV_REQUIRED_COLUMNS),
         )
         return report
-    reader.fieldnames = header
+    # Counted before any work: each row hashes a password, so an oversized file is refused
+    # before it can keep a worker busy.
+    if sum(1 for _line, record in records if any(record.values())) > CSV_MAX_ROWS:
+        report.error = _l("The file has more than %(n)d rows; split it.", n=CSV_MAX_ROWS)
+        return report
     seen: set[str] = set()
-    for record in reader:
-        line = reader.line_num
-        if len(report.rows) >= CSV_MAX_ROWS:
-            report.error = _l("The file has more than %(n)d rows; split it.", n=CSV_MAX_ROWS)
-            db.session.rollback()
-            report.rows.clear()
-            return report
+    for line, record in records:
         values = {k: (v or "").strip() for k, v in record.items() if k}
         email = normalise_email(values.get("email", ""))
         if not any(values.values()):

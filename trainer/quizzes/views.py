@@ -266,8 +266,6 @@ def banks() -> str:
             )
         else:
             report = services.import_gift(text, form.bank.data or "")
-    for upload in request.files.values():  # large uploads are spooled to disk: free them now
-        upload.close()
     rows = db.session.execute(
         db.select(QuestionBank, db.func.count(services.Question.id))
         .outerjoin(
