@@ -19,13 +19,12 @@ import yaml
 from tests.content_factory import REAL_CONTENT
 from trainer.glossary import check_yaml, load_glossary
 from trainer.phrases import load_phrase_book
+from trainer.roleplay.loader import ERROR_KINDS, SECTIONS
 from trainer.wording import Reading, find_term
 
 SCORECARDS = REAL_CONTENT / "scorecards"
 FILES = sorted(p for p in SCORECARDS.glob("*.yml"))
-SECTIONS = ("opening", "discovery", "empathy", "resolution", "hold", "closing", "compliance")
 KINDS = ("objective", "subjective")
-ERROR_KINDS = ("customer", "business", "compliance")
 TOP = {"id", "title", "channel", "summary", "pass_mark", "criteria", "critical_errors"}
 CRITERION = {"id", "name", "section", "weight", "competency", "kind", "na_allowed", "guidance"}
 CRITERION |= {"levels"}

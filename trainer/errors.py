@@ -28,8 +28,6 @@ def init_app(app: Flask) -> None:
     def close_uploads(error: BaseException | None) -> None:
         # Large uploads are spooled to temporary files; close them whatever the view did (or
         # failed to do), without parsing a form nobody read.
-        from flask import request
-
         for upload in (request.__dict__.get("files") or {}).values():
             upload.close()
 
