@@ -92,6 +92,7 @@ ROLE_LABELS: dict[str, Any] = {
     "instructor": _l("Instructor"),
     "hr": _l("HR"),
     "admin": _l("Administrator"),
+    "qa": _l("QA reviewer"),
 }
 
 
