@@ -62,8 +62,6 @@ def make_interaction(
     people: People, reference: str = "CALL-1", transcript: str = VOICE_CALL, channel: str = "voice"
 ) -> Interaction:
     return services.create_interaction(
-        services.NewInteraction(
-            people.agent.email, channel, "2026-12-01", reference, transcript
-        ),
+        services.NewInteraction(people.agent.email, channel, "2026-12-01", reference, transcript),
         people.reviewer,
     )

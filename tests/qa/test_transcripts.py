@@ -57,9 +57,10 @@ def test_unknown_speakers_and_bad_times_are_named_by_line(english: None) -> None
         "line 2: the time “1:2:3:4” is not mm:ss or hh:mm:ss",
         "line 3: unknown speaker “bot” (use Agent, Customer, 坐席 or 客户)",
     ]
-    assert messages('{"speaker": "agent", "text": "hi"}\n[1, 2]\n{"speaker": "x", "text": "y"}')[
-        0
-    ] == "line 2: not a JSON object"
+    assert (
+        messages('{"speaker": "agent", "text": "hi"}\n[1, 2]\n{"speaker": "x", "text": "y"}')[0]
+        == "line 2: not a JSON object"
+    )
 
 
 def test_size_limit_and_empty_and_no_agent(english: None) -> None:
