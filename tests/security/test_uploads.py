@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from tests.conftest import login, make_user
 from trainer.auth.models import Role, User
 from trainer.extensions import db
+from trainer.qa.models import Interaction
 from trainer.quizzes.models import Question
 
 # Werkzeug's test client spools a large request body to a temporary file it never closes; that
@@ -42,10 +43,20 @@ class Upload:
         return db.session.scalar(select(func.count()).select_from(self.stored)) or 0
 
 
-COVERED_FORMS = {"ImportUsersForm", "GiftImportForm"}
+COVERED_FORMS = {"ImportUsersForm", "GiftImportForm", "ImportForm", "InteractionForm"}
 UPLOADS = [
     Upload("/admin/import", Role.ADMIN, "file", "people.csv", {}, User),
     Upload("/quizzes/banks/", Role.INSTRUCTOR, "file", "bank.gift.txt", {"bank": "b"}, Question),
+    Upload("/qa/import", Role.QA, "file", "calls.csv", {}, Interaction),
+    Upload(
+        "/qa/new",
+        Role.QA,
+        "upload",
+        "call.txt",
+        {"agent_email": "agent@example.com", "channel": "voice", "occurred_on": "2026-12-01"}
+        | {"reference": "C-1"},
+        Interaction,
+    ),
 ]
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40

@@ -88,7 +88,7 @@ def queue() -> str:
 def _upload_text(upload: Any) -> str | None:
     raw = upload.read(transcripts.MAX_BYTES + 1)
     if len(raw) > transcripts.MAX_BYTES:
-        flash(_("The transcript is over %(kb)d kB.", kb=transcripts.MAX_BYTES // 1024), "error")
+        flash(_("The file is over %(kb)d kB.", kb=transcripts.MAX_BYTES // 1024), "error")
         return None
     try:
         return str(raw.decode("utf-8-sig"))
