@@ -11,17 +11,18 @@ from trainer.auth import services as accounts
 from trainer.auth.models import Role
 
 
-def test_demo_is_idempotent_and_makes_four_accounts(app: Flask) -> None:
+def test_demo_is_idempotent_and_makes_five_accounts(app: Flask) -> None:
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     second = runner.invoke(args=["demo"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output
-    assert accounts.count_users() == 4 + 5  # the four demo accounts and five colleagues
+    assert accounts.count_users() == 5 + 5  # the five demo accounts and five colleagues
     for email, role in [
         ("trainee@example.com", Role.TRAINEE),
         ("instructor@example.com", Role.INSTRUCTOR),
         ("hr@example.com", Role.HR),
         ("admin@example.com", Role.ADMIN),
+        ("qa@example.com", Role.QA),
     ]:
         user = accounts.authenticate(email, "trainer-demo")
         assert role in user.roles
@@ -62,7 +63,7 @@ def test_stats_json_has_the_documented_shape(app: Flask) -> None:
     }
     assert set(data["lessons"]) == {"zh", "en"}
     assert set(data["questions"]) == {"total", "by_type"}
-    assert data["users"] == 9
+    assert data["users"] == 10
 
 
 def test_gift_import_and_export_commands(app: Flask, tmp_path: Path) -> None:

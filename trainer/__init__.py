@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .home import bp as home_bp
     from .inbox import bp as inbox_bp
     from .lessons import bp as lessons_bp
+    from .qa import bp as qa_bp
     from .quizzes import bp as quizzes_bp
     from .roleplay import bp as roleplay_bp
 
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(lessons_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(roleplay_bp)
+    app.register_blueprint(qa_bp)
 
     from .competency import recommend
     from .lessons.services import suggest_lessons

@@ -139,7 +139,8 @@ def load_content_command(directory: str | None) -> None:
         f"{len(report.restored)} restored. Competencies: {report.competencies_added} new, "
         f"{report.competencies_changed} updated. Questions: {bank.added} new, "
         f"{bank.changed} changed, {bank.unchanged} unchanged, {bank.archived} archived. "
-        f"Quizzes: {bank.quizzes}. Scenarios: {new} new, {changed} changed, {same} unchanged."
+        f"Quizzes: {bank.quizzes}. Scenarios: {new} new, {changed} changed, {same} unchanged. "
+        "QA scorecards: {} new, {} changed, {} unchanged.".format(*result.scorecards)
     )
 
 
@@ -246,6 +247,38 @@ def score_reply_command(scenario: str, node: str, lang: str, directory: str | No
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+@click.command("import-interactions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "by_email", help="Email of the QA reviewer recording them.")
+@with_appcontext
+def import_interactions_command(file: Path, by_email: str | None) -> None:
+    """Import interactions to review from a CSV (agent_email, channel, date, reference,
+    transcript); print a report per row; exit 1 if any row was refused (it stores nothing)."""
+    from .qa.services import import_interactions
+
+    actor = accounts.find_user_by_email(by_email) if by_email else None
+    if by_email and actor is None:
+        raise click.ClickException(f"No account has the email {by_email}.")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text.") from None
+    report = import_interactions(text, actor)
+    for problem in report.problems:
+        click.echo(f"{file}: {problem}", err=True)
+    for row in report.rows:
+        if row.stored:
+            click.echo(f"{file}:{row.line}: {row.reference}: stored")
+        else:
+            click.echo(
+                f"{file}:{row.line}: {row.reference or '-'}: refused: " + "; ".join(row.problems),
+                err=True,
+            )
+    click.echo(f"{report.stored} stored, {report.refused} refused.")
+    if report.refused:
+        sys.exit(1)
+
+
 @click.command("content-schema")
 @click.option(
     "--output",
@@ -347,6 +380,7 @@ COMMANDS = (
     check_content_command,
     load_content_command,
     score_reply_command,
+    import_interactions_command,
     content_schema_command,
     backup_command,
     restore_command,

@@ -42,6 +42,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRAINER_SESSION_IDLE_MINUTES": 120,
         "TRAINER_SESSION_MAX_HOURS": 12,
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        # Days after a QA evaluation during which the agent may dispute one of its criteria.
+        "TRAINER_QA_DISPUTE_DAYS": 7,
     }
 
 
@@ -97,7 +99,21 @@ def finalise(config: dict[str, Any]) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         minutes=int(config["TRAINER_SESSION_IDLE_MINUTES"])
     )
+    _finalise_qa(config)
     _finalise_database(config)
+
+
+def _finalise_qa(config: dict[str, Any]) -> None:
+    raw = config.get("TRAINER_QA_DISPUTE_DAYS", 7)
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        days = -1
+    if not 0 <= days <= 365:
+        raise ConfigError(
+            f"TRAINER_QA_DISPUTE_DAYS must be a number of days from 0 to 365, not {raw!r}."
+        )
+    config["TRAINER_QA_DISPUTE_DAYS"] = days
 
 
 def _finalise_database(config: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ from .cues import MAX_EXCESS, Cue, measure
 from .lessons.loader import CourseDef, _read_course
 from .lessons.services import LoadReport, load_course
 from .phrases import load_phrases
+from .qa.scorecard import ScorecardDef, read_scorecards
+from .qa.services import load_scorecards
 from .quizzes.loader import QuestionDef, QuizDef, read_banks, read_quizzes
 from .quizzes.services import BankLoadReport, load_banks
 from .roleplay.definition import Scenario
@@ -31,6 +33,7 @@ class ContentTree:
     quizzes: list[QuizDef]
     scenarios: list[ScenarioDef]
     certifications: list[CertificationDef]
+    scorecards: list[ScorecardDef]
 
     @property
     def size(self) -> int:
@@ -59,9 +62,10 @@ def _read(root: Path, problems: list[Problem]) -> ContentTree | None:
         scenario_ids,
         problems,
     )
+    scorecards = read_scorecards(root, competencies, problems)
     if course is None:
         return None
-    return ContentTree(course, banks, quizzes, scenarios, certifications)
+    return ContentTree(course, banks, quizzes, scenarios, certifications, scorecards)
 
 
 def check_tree(root: Path) -> list[Problem]:
@@ -132,6 +136,7 @@ class TreeReport:
     lessons: LoadReport
     banks: BankLoadReport
     scenarios: tuple[int, int, int]  # new, changed, unchanged
+    scorecards: tuple[int, int, int] = (0, 0, 0)
 
 
 def load_tree(tree: ContentTree, progress: Callable[[int], None] | None = None) -> TreeReport:
@@ -142,6 +147,7 @@ def load_tree(tree: ContentTree, progress: Callable[[int], None] | None = None) 
         progress(sum(len(b) for b in tree.banks.values()))
     scenarios = load_scenarios(tree.scenarios)
     load_certifications(tree.certifications)
+    scorecards = load_scorecards(tree.scorecards)
     if progress:
         progress(len(tree.scenarios))
-    return TreeReport(lessons, banks, scenarios)
+    return TreeReport(lessons, banks, scenarios, scorecards)

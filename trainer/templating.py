@@ -33,6 +33,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("assignments.index", _l("Assignments"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("authoring.lessons", _l("Authoring"), frozenset({Role.INSTRUCTOR, Role.ADMIN})),
     NavItem("competency.teams", _l("Team skills"), frozenset({Role.INSTRUCTOR, Role.HR})),
+    NavItem("qa.queue", _l("Quality review"), frozenset({Role.QA, Role.INSTRUCTOR, Role.ADMIN})),
+    NavItem("qa.mine", _l("My evaluations"), frozenset({Role.TRAINEE})),
     NavItem("lessons.search", _l("Search"), frozenset(Role)),
     NavItem("admin.users", _l("People"), frozenset({Role.ADMIN})),
 ]

@@ -57,6 +57,12 @@ EVENTS: dict[str, Any] = {
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),
     "export.personal_data": _l("Personal data exported"),
+    "qa.interaction": _l("Interaction recorded for QA"),
+    "qa.import": _l("Interactions imported for QA"),
+    "qa.evaluate": _l("QA evaluation submitted"),
+    "qa.dispute_open": _l("QA score disputed"),
+    "qa.dispute_upheld": _l("QA dispute upheld"),
+    "qa.dispute_changed": _l("QA dispute: level changed"),
 }
 
 DETAIL_LABELS: dict[str, Any] = {
@@ -85,6 +91,14 @@ DETAIL_LABELS: dict[str, Any] = {
     "file": _l("File"),
     "rows": _l("Rows"),
     "filters": _l("Filters"),
+    "evaluation": _l("Evaluation"),
+    "reference": _l("Reference"),
+    "criterion": _l("Criterion"),
+    "channel": _l("Channel"),
+    "total": _l("Total"),
+    "passed": _l("Passed"),
+    "critical": _l("Critical errors"),
+    "stored": _l("Stored"),
 }
 
 ROLE_LABELS: dict[str, Any] = {
@@ -92,6 +106,7 @@ ROLE_LABELS: dict[str, Any] = {
     "instructor": _l("Instructor"),
     "hr": _l("HR"),
     "admin": _l("Administrator"),
+    "qa": _l("QA reviewer"),
 }
 
 

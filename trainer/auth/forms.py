@@ -61,6 +61,7 @@ def role_choices() -> list[SelectChoice]:
         Role.INSTRUCTOR: _l("Instructor"),
         Role.HR: _l("HR"),
         Role.ADMIN: _l("Administrator"),
+        Role.QA: _l("QA reviewer"),
     }
     return [SelectChoice(role.value, str(labels[role])) for role in Role]
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     INSTRUCTOR = "instructor"
     HR = "hr"
     ADMIN = "admin"
+    QA = "qa"  # reviews real calls, chats and e-mails on the QA scorecards
 
 
 class Team(Base):

@@ -177,7 +177,7 @@ def agreement() -> list[Agreement]:
             if grader is not None:
                 items, all_gaps = stats.get(grader, (0, []))
                 stats[grader] = (items + 1, all_gaps + gaps)
-    return _per_grader(stats, exact_within=0.0)
+    return per_grader(stats, exact_within=0.0)
 
 
 # The checker gives fractions of a point and people give whole or half points: its score
@@ -202,14 +202,14 @@ def checker_agreement() -> list[Agreement]:
         if gaps:
             items, all_gaps = stats.get(grader_id, (0, []))
             stats[grader_id] = (items + 1, all_gaps + gaps)
-    return _per_grader(stats, exact_within=CHECKER_AGREES_WITHIN)
+    return per_grader(stats, exact_within=CHECKER_AGREES_WITHIN)
 
 
 def _gaps(first: dict[str, Any], second: dict[str, Any]) -> list[float]:
     return [abs(float(first[k]) - float(second[k])) for k in first if k in second]
 
 
-def _per_grader(stats: dict[int, tuple[int, list[float]]], exact_within: float) -> list[Agreement]:
+def per_grader(stats: dict[int, tuple[int, list[float]]], exact_within: float) -> list[Agreement]:
     people = dict(
         db.session.execute(select(User.id, User.display_name).where(User.id.in_(stats))).all()
     )

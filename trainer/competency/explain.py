@@ -16,7 +16,10 @@ from .proficiency import estimate, recency_factor
 
 RECENT_DAYS = 30
 # The kinds that count towards a level's `min_source_kinds`; reading a lesson is not one.
-COUNTED_KINDS = (SourceKind.QUIZ, SourceKind.ROLEPLAY, SourceKind.GRADE)
+COUNTED_KINDS = (SourceKind.QUIZ, SourceKind.ROLEPLAY, SourceKind.GRADE, SourceKind.QA)
+# The kinds a trainee can go and add themselves: a QA evaluation of real work counts, but it is
+# not something to suggest doing.
+SUGGESTED_KINDS = (SourceKind.QUIZ, SourceKind.ROLEPLAY, SourceKind.GRADE)
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def explain(
             )
         if est.kinds < nxt.min_source_kinds:
             have = {k.kind for k in counts if k.results}
-            missing = tuple(k.value for k in COUNTED_KINDS if k.value not in have)
+            missing = tuple(k.value for k in SUGGESTED_KINDS if k.value not in have)
             needs.append(
                 Need(
                     "kinds",

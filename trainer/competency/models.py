@@ -19,15 +19,18 @@ class SourceKind(StrEnum):
     QUIZ = "quiz"
     ROLEPLAY = "roleplay"
     GRADE = "grade"
+    QA = "qa"  # a QA reviewer's evaluation of a real call, chat or e-mail
 
 
 # Default weight of one piece of evidence by its source (lesson read < quiz item < role-play
-# criterion < instructor grade); docs/competency-model.md explains the choice.
+# criterion < instructor grade < QA evaluation of real work); docs/competency-model.md explains
+# the choice, docs/qa-review.md why real work weighs most.
 DEFAULT_WEIGHTS: dict[SourceKind, float] = {
     SourceKind.LESSON: 0.25,
     SourceKind.QUIZ: 1.0,
     SourceKind.ROLEPLAY: 2.0,
     SourceKind.GRADE: 3.0,
+    SourceKind.QA: 4.0,
 }
 
 

@@ -55,6 +55,8 @@ def _link(ref: str) -> tuple[str | None, dict[str, object]]:
         return "lessons.lesson", {"lesson_id": rest.split("@")[0]}
     if kind == "attempt" and rest.split("#")[0].isdigit():
         return "quizzes.review", {"attempt_id": int(rest.split("#")[0])}
+    if kind == "qa" and rest.split(":")[0].isdigit():
+        return "qa.evaluation", {"evaluation_id": int(rest.split(":")[0])}
     if kind == "roleplay" and rest.split(":")[0].isdigit():
         return "roleplay.debrief", {"session_id": int(rest.split(":")[0])}
     return None, {}

@@ -132,3 +132,52 @@ def competencies_by_id(ids: list[str] | None = None) -> dict[str, Competency]:
 
 def count_competencies() -> int:
     return db.session.scalar(select(func.count()).select_from(Competency)) or 0
+
+
+def rebuild_proficiency(user_id: int, competency_id: str) -> None:
+    """Recompute one trainee's running sums for one competency from its evidence alone."""
+    db.session.flush()
+    row = db.session.get(Proficiency, (user_id, competency_id))
+    if row is None:
+        row = Proficiency(user_id=user_id, competency_id=competency_id)
+        db.session.add(row)
+    row.decayed_score = row.decayed_weight = row.weight_total = 0.0
+    row.evidence_count, row.kinds, row.last_at = 0, [], None
+    for evidence in db.session.scalars(
+        select(Evidence)
+        .where(Evidence.user_id == user_id, Evidence.competency_id == competency_id)
+        .order_by(Evidence.created_at, Evidence.id)
+    ):
+        add_evidence(
+            row, evidence.score, evidence.weight, evidence.source_kind, evidence.created_at
+        )
+
+
+def correct_evidence(
+    user_id: int,
+    competency_id: str,
+    score: float | None,
+    source_kind: SourceKind,
+    source_ref: str,
+    at: datetime,
+) -> None:
+    """A source's score was corrected (a QA dispute changed a level): its evidence now says
+    the corrected score (or nothing, for a criterion now not applicable), at the time of the
+    original, and the profile is recomputed as if it had always said so."""
+    if score is not None and not 0.0 <= score <= 1.0:
+        raise ValueError(f"evidence score must be within [0, 1], got {score}")
+    db.session.execute(
+        delete(Evidence).where(Evidence.user_id == user_id, Evidence.source_ref == source_ref)
+    )
+    if score is not None:
+        evidence = Evidence(
+            user_id=user_id,
+            competency_id=competency_id,
+            score=score,
+            weight=DEFAULT_WEIGHTS[source_kind],
+            source_kind=source_kind,
+            source_ref=source_ref,
+        )
+        evidence.created_at = at
+        db.session.add(evidence)
+    rebuild_proficiency(user_id, competency_id)

@@ -21,7 +21,7 @@ A phrase only quoted is not said (see phrases.py), and a negated one is not said
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -122,8 +122,14 @@ def stock_only(reading: Reading, items: list[ChecklistItem], lang: str, book: Ph
     )
 
 
+class RaisesPhraseError(Protocol):
+    """What the checker needs of a rubric: a role-play scenario, or a QA scorecard."""
+
+    def phrase_error(self) -> str | None: ...
+
+
 def check_reply(
-    scenario: Scenario, turn: FreeText, text: str, lang: str, book: PhraseBook
+    scenario: Scenario | RaisesPhraseError, turn: FreeText, text: str, lang: str, book: PhraseBook
 ) -> ReplyCheck:
     reading = Reading(text)
     flags = []

@@ -4,6 +4,7 @@ services.py stores what these return."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .checker import ReplyCheck, react
@@ -123,8 +124,28 @@ def score(
         top = max_points.get(criterion.id) or 0.0
         share = max(0.0, earned.get(criterion.id, 0.0)) / top if top else 0.0
         criteria[criterion.id] = round(100 * min(share, 1.0), 1)
-    total = round(sum(c.weight * criteria[c.id] for c in scenario.rubric) / 100, 1)
-    return Score(criteria, total, total >= scenario.pass_mark and not critical_errors)
+    total = weighted_total(scenario.rubric, criteria)
+    return Score(criteria, total, passes(total, scenario.pass_mark, critical_errors))
+
+
+def weighted_total(
+    rubric: Sequence[Criterion],
+    percents: Mapping[str, float],
+    not_applicable: Collection[str] = (),
+) -> float:
+    """The weighted mean of criterion percents (0–100). A criterion marked not applicable
+    gives its weight to the others in proportion to theirs, so the total is still out of 100
+    (the QA scorecards' N/A rule; a role-play marks none)."""
+    applied = [c for c in rubric if c.id not in not_applicable]
+    weight = sum(c.weight for c in applied)
+    if not weight:
+        return 0.0
+    return round(sum(c.weight * percents[c.id] for c in applied) / weight, 1)
+
+
+def passes(total: float, pass_mark: int, critical_errors: Collection[str]) -> bool:
+    """A critical error fails the evaluation whatever the total: it cannot be averaged away."""
+    return total >= pass_mark and not critical_errors
 
 
 def level_reached(criterion: Criterion, percent: float) -> Level:
