@@ -8,17 +8,25 @@ missing browser is a failure. Screenshots go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from trainer.certification.models import Certification, Status
+from trainer.competency.models import Competency, SourceKind
 from trainer.extensions import db
+from trainer.lessons.models import Lesson, Module
+from trainer.quizzes.models import AttemptState, FeedbackMode, Question, QuestionBank, Quiz
+from trainer.roleplay.models import Scenario, SessionState
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -67,6 +75,26 @@ def live_app(live_server: str) -> Flask:
 _APPS: dict[str, Flask] = {}
 
 
+def _closing(app: Flask) -> Any:
+    """Close every response body even when the browser drops the connection mid-response.
+
+    Werkzeug's development server skips `close()` on a dropped connection, so a static file
+    the browser stopped waiting for (a favicon on navigation) stays open and the suite's
+    warnings-as-errors fails a test that did nothing wrong.
+    """
+
+    def application(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole site with the shipped content and the demo accounts, on a free port."""
@@ -80,7 +108,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for command in (["load-content"], ["demo"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
@@ -105,6 +133,51 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     yield page
     context.close()
     assert violations == [], f"the page broke its Content-Security-Policy: {violations}"
+
+
+# Enum values and content ids that a person should never read: each is shown through a label.
+_ENUMS: tuple[type[StrEnum], ...] = (AttemptState, SessionState, Status, SourceKind, FeedbackMode)
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+")
+# Ids that are also ordinary words, which the glossary and English pages use as words.
+_WORDS = frozenset({"de-escalation"})
+
+
+def content_ids(app: Flask) -> frozenset[str]:
+    """Every id with a separator in it (`in_progress`, `crm-overview-q3`): the ones no word is."""
+    ids: set[str] = {str(value) for enum in _ENUMS for value in enum}
+    with app.app_context():
+        for column in (
+            Competency.id, Lesson.id, Module.id, Quiz.slug, QuestionBank.slug, Question.key,
+            Scenario.key, Certification.id,
+        ):  # fmt: skip
+            ids.update(db.session.scalars(select(column)))
+        for data in db.session.scalars(select(Scenario.data)):
+            ids.update(_ids_in(data))
+    return frozenset(i for i in ids if _TOKEN.fullmatch(i) and i not in _WORDS)
+
+
+def _ids_in(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            yield data["id"]
+        for value in data.values():
+            yield from _ids_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _ids_in(value)
+
+
+def raw_ids_shown(page: Any, ids: frozenset[str], lang: str) -> list[str]:
+    """The ids in the page's visible text, where a label should have been.
+
+    English prose writes many ids as ordinary compounds ("emotional self-regulation"), so on
+    English pages only the ids no prose has are looked for: with a digit or an underscore.
+    """
+    text = page.evaluate("() => document.body.innerText")
+    found = {token for token in _TOKEN.findall(text) if token in ids}
+    if lang == "en":
+        found = {token for token in found if "_" in token or any(c.isdigit() for c in token)}
+    return sorted(found)
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -1,5 +1,6 @@
 """Every page of every demo role, in both languages, on a 375 px phone: no page is wider than the
-screen, and axe-core finds no serious or critical accessibility violation.
+screen, axe-core finds no serious or critical accessibility violation, and no content id or
+enum value (`in_progress`, `crm-overview-q3`) is shown where its label belongs.
 
 The crawl starts at the role's home and follows every same-site link it finds, so a new page is
 checked as soon as something links to it. Pages of one kind (one endpoint) are sampled a few at a
@@ -20,7 +21,7 @@ import pytest
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, content_ids, raw_ids_shown, sign_in
 from tests.browser.test_roleplay import advance
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
@@ -34,6 +35,9 @@ ROLES = [
 SKIP_SUFFIXES = (".csv", ".xlsx", ".pdf", ".gift", ".json")
 SKIP_PREFIXES = ("/api/", "/static/", "/logout", "/badges/", "/lti/", "/healthz")
 PER_ENDPOINT = 2
+# Where an author works with the ids the content files use (file names, question keys, bank
+# slugs, the audit log's targets), the id is the thing shown, on purpose.
+IDS_ON_PURPOSE = ("authoring.", "quizzes.banks", "quizzes.quiz_analysis", "admin.audit_log")
 UNSAMPLED = {"lessons.lesson"}
 
 RUN_AXE = """async () => {
@@ -55,7 +59,9 @@ def endpoint_of(app: Flask, path: str) -> str | None:
 
 
 def crawl(page: Any, app: Flask, lang: str) -> tuple[list[str], dict[str, list[str]], set[str]]:
-    """Visit the role's pages; return what overflowed, the axe findings and the endpoints seen."""
+    """Visit the role's pages; return what overflowed, what axe or the id check found, and the
+    endpoints seen."""
+    ids = content_ids(app)
     too_wide: list[str] = []
     findings: dict[str, list[str]] = {}
     seen_paths: set[str] = set()
@@ -71,6 +77,9 @@ def crawl(page: Any, app: Flask, lang: str) -> tuple[list[str], dict[str, list[s
         if width > viewport:
             too_wide.append(f"{url} is {width}px wide")
         violations = page.evaluate(RUN_AXE)
+        if not (endpoint_of(app, urlsplit(url).path) or "").startswith(IDS_ON_PURPOSE):
+            shown = raw_ids_shown(page, ids, lang)
+            violations += [f"raw id shown instead of its label: {i}" for i in shown]
         if violations:
             findings[url] = violations
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
@@ -112,7 +121,7 @@ def test_no_page_is_wider_than_a_phone_and_axe_finds_nothing_serious(
     assert len(endpoints) >= 5, f"the crawl reached too little: {sorted(endpoints)}"
     assert too_wide == [], "pages wider than a 375 px phone:\n" + "\n".join(too_wide)
     report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in findings.items())
-    assert findings == {}, "axe-core found serious or critical violations:\n" + report
+    assert findings == {}, "axe-core or the id check found problems:\n" + report
     assert csp == [], f"the page broke its Content-Security-Policy: {csp}"
 
 
@@ -179,3 +188,16 @@ def test_focus_moves_to_the_customers_new_line_after_each_turn(
         assert focused[0], f"focus is on {page.evaluate('document.activeElement.outerHTML')}"
         assert focused[1] != before and focused[2] == -1
     context.close()
+
+
+def test_the_id_check_sees_a_raw_id(browser: Any, live_server: str, live_app: Flask) -> None:
+    """Without this, an empty result above could mean the id check never matched anything."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    page.evaluate(
+        "() => document.querySelector('main').append('进行中 in_progress · p1-crm-work-quiz')"
+    )
+    shown = raw_ids_shown(page, content_ids(live_app), "zh")
+    context.close()
+    assert shown == ["in_progress", "p1-crm-work-quiz"]

@@ -96,7 +96,7 @@ def test_instructor_imports_gift_and_exports_it(app: Flask, client: FlaskClient)
         data={"bank": "imported", "file": (io.BytesIO(gift.split(b"\n\n")[0]), "q.gift.txt")},
         content_type="multipart/form-data",
     )
-    assert "1 questions imported." in response.text
+    assert "1 question imported." in response.text
     exported = client.get("/quizzes/banks/imported/export.gift?lang=zh")
     assert exported.status_code == 200 and "客户投诉时先做什么？" in exported.text
 
