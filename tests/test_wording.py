@@ -16,6 +16,8 @@ TEMPLATES = sorted(ROOT.glob("**/templates/**/*.html"))
 # What may keep its ASCII colon: placeholders, URLs, paths, and code a person types as shown.
 NOT_PROSE = re.compile(
     r"%\([a-z_]+\)[sdf]|\{[a-z_]+\}|[a-z]+://\S+|/[\w./-]*:\S*|Authorization: Bearer"
+    # A transcript's time formats and speaker labels, typed as shown (QA review).
+    r"|(?:hh:)?mm:ss|\d+:\d\d|\b(?:Agent|Customer): "
 )
 COLON_AFTER_OUTPUT = re.compile(r"\}\}:(?=[ <])")
 

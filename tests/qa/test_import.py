@@ -89,7 +89,8 @@ def test_the_command_reports_each_row_and_exits_non_zero_on_a_refusal(
     result = runner.invoke(args=["import-interactions", str(file), "--by", "qa1@example.com"])
     assert result.exit_code == 1
     assert f"{file}:2: C-1: stored" in result.output
-    assert "E-1: refused: line 2: unknown speaker “Mgr”" in result.output
+    # The report is in the site's default language (Chinese), like the other commands'.
+    assert "E-1: refused: 第 2 行：未知的说话人“Mgr”" in result.output
     assert "1 stored, 1 refused." in result.output
     assert db.session.scalar(select(Interaction.reference)) == "C-1"
     ok = tmp_path / "ok.csv"

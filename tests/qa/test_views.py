@@ -165,7 +165,7 @@ def test_recording_an_interaction_from_the_page(
 ) -> None:
     login(client, people.reviewer.email)
     bad = client.post(
-        "/qa/new",
+        "/qa/new?lang=en",
         data={
             "agent_email": people.agent.email,
             "channel": "chat",
