@@ -30,6 +30,7 @@ ROLES = [
     "instructor@example.com",
     "hr@example.com",
     "admin@example.com",
+    "qa@example.com",
 ]
 # Downloads and machine endpoints, not pages; signing out ends the crawl's session.
 SKIP_SUFFIXES = (".csv", ".xlsx", ".pdf", ".gift", ".json")

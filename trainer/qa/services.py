@@ -707,6 +707,11 @@ def open_disputes() -> list[Dispute]:
     )
 
 
+def criterion_name(dispute: Dispute, lang: str) -> str:
+    criterion = definition(dispute.evaluation.scorecard).criterion(dispute.criterion)
+    return criterion.name.get(lang) if criterion else dispute.criterion
+
+
 def can_resolve(dispute: Dispute, user: User) -> bool:
     evaluation = dispute.evaluation
     return (

@@ -81,6 +81,7 @@ def queue() -> str:
         statuses=services.STATUSES,
         channels=[c.value for c in Channel],
         disputes=len(services.open_disputes()),
+        can_resolve=current_user.has_role(*RESOLVERS),
         agreement=services.checker_agreement(),
     )
 
@@ -307,9 +308,13 @@ def mine() -> str:
 @role_required(*RESOLVERS)
 def disputes() -> str:
     items = services.open_disputes()
+    lang = current_language()
     return render_template(
         "qa/disputes.html",
-        items=[(d, services.can_resolve(d, current_user)) for d in items],
+        items=[
+            (d, services.criterion_name(d, lang), services.can_resolve(d, current_user))
+            for d in items
+        ],
     )
 
 
