@@ -82,7 +82,7 @@ def test_imported_gift_names_and_text_are_text_in_lists_and_previews(
         data={"bank": "hostile", "file": (io.BytesIO(gift.encode()), "q.gift.txt")},
         content_type="multipart/form-data",
     )
-    assert "1 questions imported." in response.text
+    assert "1 question imported." in response.text
     assert _raw_markup(response.text) == []
     listing = client.get("/authoring/questions?bank=hostile&lang=en")
     assert listing.status_code == 200 and _raw_markup(listing.text) == []
